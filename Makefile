@@ -1,0 +1,53 @@
+# `make run` and `make test` work on a fresh machine: they make .venv themselves.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test lint typecheck imports unit bench fuzz clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.run
+
+run: $(VENV)/.run
+	$(BIN)/flask --app main db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py "main:create_app()"
+
+test: $(VENV)/.dev lint typecheck imports
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+imports: $(VENV)/.dev
+	$(BIN)/lint-imports
+
+unit: $(VENV)/.dev
+	$(BIN)/pytest tests/unit --no-cov
+
+# Schemathesis deeper than `make test` does: 500 examples per operation.
+fuzz: $(VENV)/.dev
+	FUZZ_EXAMPLES=500 $(BIN)/pytest tests/integration/test_schemathesis.py --no-cov -p no:cacheprovider
+
+# Load tests on loopback, bounded in time; installs wrk (Debian) when it is missing.
+bench: $(VENV)/.run
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run_bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,1 @@
+"""Adapters: the rim of the hexagon. Each kind imports inward, never another kind."""

@@ -1,0 +1,1 @@
+"""The audit trail: domain events written as JSON log lines."""

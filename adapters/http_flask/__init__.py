@@ -1,0 +1,1 @@
+"""The Flask JSON API: an app factory, one blueprint per area, problem details."""

@@ -1,0 +1,85 @@
+"""The Flask app factory: the HTTP adapter around an ``Accounts`` core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import Flask, request
+from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from adapters.http_flask import auth, docs, health, users
+from adapters.http_flask.context import EXTENSION
+from adapters.http_flask.edge_headers import EdgeHeaders
+from adapters.http_flask.health import READINESS_CHECKS, ReadinessChecks
+from adapters.http_flask.observability import (
+    MetricsRenderer,
+    RequestObserver,
+    init_observability,
+)
+from adapters.http_flask.problems import Problem, init_problem_handlers
+from application.accounts import Accounts
+
+TOKEN_PARAMETERS = frozenset({"access_token", "refresh_token", "token"})
+
+
+def create_app(
+    accounts: Accounts,
+    *,
+    readiness_checks: ReadinessChecks,
+    max_body_bytes: int = 64 * 1024,
+    trusted_proxies: int = 0,
+    cors_origins: Sequence[str] = (),
+    hsts: bool = False,
+    api_docs: bool = False,
+    observe_request: RequestObserver | None = None,
+    render_metrics: MetricsRenderer | None = None,
+    metrics_token: str | None = None,
+) -> Flask:
+    app = Flask(__name__)
+    app.wsgi_app = EdgeHeaders(app.wsgi_app, hsts=hsts)  # type: ignore[method-assign]
+    if trusted_proxies:
+        # X-Forwarded-For is believed only for that many proxy hops; a client
+        # cannot choose its own address by sending the header itself (S11).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies
+        )
+    # No SECRET_KEY: the API keeps no cookie session, and without a key Flask
+    # skips building a signing serializer on every request.
+    app.config.update(MAX_CONTENT_LENGTH=max_body_bytes)
+    app.extensions[EXTENSION] = accounts
+    app.extensions[READINESS_CHECKS] = readiness_checks
+    init_observability(
+        app, observe=observe_request, render_metrics=render_metrics, metrics_token=metrics_token
+    )
+    init_problem_handlers(app)
+
+    @app.before_request
+    def refuse_tokens_in_query() -> None:
+        """Tokens in a URL end up in logs, histories and Referer headers (S21)."""
+        if request.query_string and not TOKEN_PARAMETERS.isdisjoint(request.args):
+            raise Problem(
+                400,
+                "token-in-query",
+                "Token in query string",
+                "Tokens are accepted only in the Authorization header or the JSON body.",
+            )
+
+    if cors_origins:
+        # An explicit allowlist; credentials are never allowed (tokens travel in
+        # the Authorization header, not cookies), so a "*" can never leak them.
+        CORS(
+            app,
+            origins=list(cors_origins),
+            supports_credentials=False,
+            send_wildcard="*" in cors_origins,
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Location", "Link", "Retry-After"],
+            max_age=600,
+        )
+
+    for blueprint in (auth.bp, users.bp, health.bp, docs.spec):
+        app.register_blueprint(blueprint)
+    if api_docs:
+        app.register_blueprint(docs.docs)
+    return app

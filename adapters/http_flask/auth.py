@@ -1,0 +1,176 @@
+"""/api/v1/auth: register, log in, refresh, log out, me, change password."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, url_for
+from werkzeug import Response
+
+from adapters.http_flask.context import (
+    accounts,
+    client_info,
+    current_actor,
+    json_response,
+    no_content,
+)
+from adapters.http_flask.openapi import Operation, documented
+from adapters.http_flask.parsing import has_body, parse_body
+from adapters.http_flask.schemas import (
+    ChangePasswordRequest,
+    LoginRequest,
+    LogoutRequest,
+    RefreshRequest,
+    RegisterRequest,
+    SessionListResponse,
+    TokenResponse,
+    UserResponse,
+)
+from application.use_cases.change_password import ChangePasswordCommand
+from application.use_cases.login import LoginCommand
+from application.use_cases.refresh import RefreshCommand
+from application.use_cases.register import RegisterCommand
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+TAGS = ("auth",)
+
+
+@bp.post("/register")
+@documented(
+    Operation(
+        "Register an account",
+        {201: UserResponse},
+        body=RegisterRequest,
+        errors=(409, 429),
+        tags=TAGS,
+        links={
+            name: (target, {"user_id": "$response.body#/id"})
+            for name, target in [
+                ("GetUser", "users_get_user_get"),
+                ("UpdateUser", "users_update_user_patch"),
+                ("DeleteUser", "users_delete_user_delete"),
+            ]
+        },
+    )
+)
+def register() -> Response:
+    body = parse_body(RegisterRequest)
+    _, ip = client_info()
+    user = accounts().register(RegisterCommand(body.email, body.name, body.password, ip=ip))
+    location = url_for("users.get_user", user_id=user.id)
+    return json_response(UserResponse.of(user), 201, {"Location": location})
+
+
+@bp.post("/login")
+@documented(
+    Operation(
+        "Log in: exchange an email and password for tokens",
+        {200: TokenResponse},
+        body=LoginRequest,
+        errors=(401, 429),
+        tags=TAGS,
+    )
+)
+def login() -> Response:
+    body = parse_body(LoginRequest)
+    user_agent, ip = client_info()
+    tokens = accounts().login(LoginCommand(body.email, body.password, user_agent, ip))
+    return json_response(TokenResponse.of(tokens))
+
+
+@bp.post("/refresh")
+@documented(
+    Operation(
+        "Exchange a refresh token for a new pair",
+        {200: TokenResponse},
+        body=RefreshRequest,
+        errors=(401, 429),
+        tags=TAGS,
+    )
+)
+def refresh() -> Response:
+    body = parse_body(RefreshRequest)
+    user_agent, ip = client_info()
+    tokens = accounts().refresh(RefreshCommand(body.refresh_token, user_agent, ip))
+    return json_response(TokenResponse.of(tokens))
+
+
+@bp.post("/logout")
+@documented(
+    Operation(
+        "End this session (and the session of a refresh token of yours)",
+        {204: None},
+        body=LogoutRequest,
+        body_required=False,
+        bearer=True,
+        tags=TAGS,
+    )
+)
+def logout() -> Response:
+    actor = current_actor()
+    body = parse_body(LogoutRequest) if has_body() else LogoutRequest()
+    accounts().logout(actor, body.refresh_token)
+    return no_content()
+
+
+@bp.post("/logout-all")
+@documented(Operation("End every session of the caller", {204: None}, bearer=True, tags=TAGS))
+def logout_all() -> Response:
+    accounts().logout_all(current_actor())
+    return no_content()
+
+
+@bp.get("/me")
+@documented(Operation("The caller's own account", {200: UserResponse}, bearer=True, tags=TAGS))
+def me() -> Response:
+    return json_response(UserResponse.of(current_actor().user))
+
+
+@bp.get("/sessions")
+@documented(
+    Operation(
+        "The caller's active sessions",
+        {200: SessionListResponse},
+        bearer=True,
+        tags=TAGS,
+        links={
+            "RevokeSession": (
+                "auth_revoke_session_delete",
+                {"session_id": "$response.body#/sessions/0/id"},
+            )
+        },
+    )
+)
+def list_sessions() -> Response:
+    actor = current_actor()
+    return json_response(SessionListResponse.of(accounts().list_sessions(actor), actor.session_id))
+
+
+@bp.delete("/sessions/<uuid:session_id>")
+@documented(
+    Operation(
+        "End one of the caller's sessions", {204: None}, bearer=True, errors=(404,), tags=TAGS
+    )
+)
+def revoke_session(session_id: UUID) -> Response:
+    accounts().revoke_session(current_actor(), session_id)
+    return no_content()
+
+
+@bp.post("/password")
+@documented(
+    Operation(
+        "Change the caller's password; other sessions end",
+        {204: None},
+        body=ChangePasswordRequest,
+        bearer=True,
+        tags=TAGS,
+    )
+)
+def change_password() -> Response:
+    actor = current_actor()
+    body = parse_body(ChangePasswordRequest)
+    accounts().change_password(
+        actor, ChangePasswordCommand(body.current_password, body.new_password)
+    )
+    return no_content()

@@ -1,0 +1,58 @@
+"""What a view needs from the current request: the wired use cases, the caller."""
+
+from __future__ import annotations
+
+import json
+from typing import cast
+
+from flask import current_app, g, request
+from pydantic import BaseModel
+from werkzeug import Response
+
+from adapters.http_flask.problems import Problem
+from application.accounts import Accounts
+from application.results import Actor
+
+EXTENSION = "accounts"
+
+
+def accounts() -> Accounts:
+    return cast(Accounts, current_app.extensions[EXTENSION])
+
+
+def current_actor() -> Actor:
+    """The caller proved by ``Authorization: Bearer``, the only place a token is read."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Problem(
+            401,
+            "authentication-required",
+            "Authentication required",
+            "Send an access token as 'Authorization: Bearer <token>'.",
+        )
+    actor = accounts().authenticate(token)
+    g.user_id = str(actor.user_id)  # for the request's log line
+    return actor
+
+
+def client_info() -> tuple[str | None, str | None]:
+    """The user agent and address recorded on a session."""
+    return request.user_agent.string or None, request.remote_addr
+
+
+def json_response(
+    model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return current_app.response_class(
+        model.model_dump_json(), status=status, headers=headers, mimetype="application/json"
+    )
+
+
+def json_response_of(data: object) -> Response:
+    """A JSON response for plain data (the OpenAPI document)."""
+    return current_app.response_class(json.dumps(data, sort_keys=True), mimetype="application/json")
+
+
+def no_content() -> Response:
+    return current_app.response_class(status=204)

@@ -1,0 +1,245 @@
+"""Request and response models of the HTTP contract (pydantic, at the edge only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+
+from application.results import TokenPair, UserPage
+from application.use_cases.users import MAX_PAGE, MAX_PER_PAGE
+from domain.errors import InvalidInput
+from domain.sessions import Session
+from domain.users import Email, Role, User, parse_name
+
+
+def _domain_rule(check: Callable[[str], object]) -> AfterValidator:
+    """Run a domain rule inside pydantic, so every bad field is reported at once."""
+
+    def validate(value: str) -> str:
+        try:
+            check(value)
+        except InvalidInput as error:
+            raise PydanticCustomError(error.rule, error.message) from None
+        return value
+
+    return AfterValidator(validate)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+EmailIn = Annotated[str, Field(min_length=3, max_length=320), _domain_rule(Email.parse)]
+NameIn = Annotated[str, Field(min_length=1, max_length=400), _domain_rule(parse_name)]
+PasswordIn = Annotated[str, Field(min_length=1, max_length=1024)]
+# The policy is the domain's to judge, so its 422 names the rule that failed.
+NewPasswordIn = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=1024,
+        description="8 to 128 characters after NFKC (PASSWORD_MIN_LENGTH may raise the "
+        "minimum); not a common password; not containing the email's local part or "
+        "the service name. A 422 names the rule that failed.",
+    ),
+]
+RefreshTokenIn = Annotated[str, Field(min_length=1, max_length=512)]
+Timestamp = Annotated[datetime, PlainSerializer(_rfc3339, return_type=str)]
+
+
+def _without_null_defaults(schema: dict[str, Any]) -> None:
+    """An omitted optional field is documented as optional, not as ``null``,
+    which the API refuses (``SkipJsonSchema`` hides the type, not the default)."""
+    for prop in schema.get("properties", {}).values():
+        if prop.get("default", ...) is None:
+            del prop["default"]
+
+
+def omitted() -> Any:
+    """The default of a field that may be left out but not sent as ``null``: the
+    field keeps its plain type, so ``null`` fails like any other wrong type,
+    and the view reads an omitted field as ``None``."""
+    return Field(default=None)
+
+
+class RequestModel(BaseModel):
+    """Strict JSON types, and unknown fields refused: no mass assignment (S27)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_without_null_defaults)
+
+
+class RegisterRequest(RequestModel):
+    email: EmailIn
+    name: NameIn
+    password: NewPasswordIn
+
+
+class LoginRequest(RequestModel):
+    email: Annotated[str, Field(max_length=320)]
+    password: PasswordIn
+
+
+class RefreshRequest(RequestModel):
+    refresh_token: RefreshTokenIn
+
+
+class LogoutRequest(RequestModel):
+    refresh_token: RefreshTokenIn = omitted()
+
+
+class ChangePasswordRequest(RequestModel):
+    current_password: PasswordIn
+    new_password: NewPasswordIn
+
+
+class UpdateUserRequest(RequestModel):
+    """Any subset of the fields; a field sent as ``null`` is an error, not a no-op."""
+
+    email: EmailIn = omitted()
+    name: NameIn = omitted()
+    role: Role = omitted()
+    is_active: bool = omitted()
+
+
+class ListUsersQuery(BaseModel):
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
+
+
+class UserResponse(BaseModel):
+    id: UUID
+    email: str
+    name: str
+    role: Role
+    is_active: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def of(cls, user: User) -> UserResponse:
+        return cls.model_construct(
+            id=user.id,
+            email=user.email.value,
+            name=user.name,
+            role=user.role,
+            is_active=user.is_active,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (a scheme name, not a secret)
+    expires_in: int
+    user: UserResponse
+
+    @classmethod
+    def of(cls, tokens: TokenPair) -> TokenResponse:
+        return cls.model_construct(
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            token_type="Bearer",  # noqa: S106
+            expires_in=tokens.expires_in,
+            user=UserResponse.of(tokens.user),
+        )
+
+
+class UserListResponse(BaseModel):
+    users: list[UserResponse]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    total_is_estimate: bool = Field(
+        description="True when the table is large and total is the database's estimate"
+    )
+
+    @classmethod
+    def of(cls, page: UserPage) -> UserListResponse:
+        return cls.model_construct(
+            users=[UserResponse.of(user) for user in page.users],
+            total=page.total,
+            page=page.page,
+            per_page=page.per_page,
+            pages=page.pages,
+            total_is_estimate=page.total_is_estimate,
+        )
+
+
+class SessionResponse(BaseModel):
+    id: UUID
+    created_at: Timestamp
+    last_used_at: Timestamp
+    expires_at: Timestamp
+    user_agent: str | None
+    ip: str | None
+    current: bool
+
+
+class SessionListResponse(BaseModel):
+    sessions: list[SessionResponse]
+
+    @classmethod
+    def of(cls, sessions: list[Session], current: UUID) -> SessionListResponse:
+        return cls.model_construct(
+            sessions=[
+                SessionResponse.model_construct(
+                    id=s.id,
+                    created_at=s.created_at,
+                    last_used_at=s.last_used_at,
+                    expires_at=s.expires_at,
+                    user_agent=s.user_agent,
+                    ip=s.ip,
+                    current=s.id == current,
+                )
+                for s in sessions
+            ]
+        )
+
+
+class ValidationErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details: the body of every 4xx and 5xx (problems.py writes it)."""
+
+    model_config = ConfigDict(json_schema_extra=_without_null_defaults)
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    request_id: str
+    errors: list[ValidationErrorItem] | SkipJsonSchema[None] = Field(
+        default=None, description="422 only: one entry per offending field"
+    )
+    checks: dict[str, str] | SkipJsonSchema[None] = Field(
+        default=None, description="503 from /health/ready: each check's state"
+    )
+
+
+class HealthResponse(BaseModel):
+    status: Literal["healthy"] = "healthy"
+
+
+class ReadinessResponse(BaseModel):
+    status: Literal["ready"] = "ready"
+    checks: dict[str, Any]

@@ -1,0 +1,1 @@
+"""Metrics and log formats: how operators see the service."""

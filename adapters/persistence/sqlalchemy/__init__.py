@@ -1,0 +1,1 @@
+"""SQLAlchemy Core adapter: one implementation for SQLite, PostgreSQL and MariaDB."""

@@ -1,0 +1,1 @@
+"""Crypto adapters: password hashing, access tokens, refresh tokens."""

@@ -1,0 +1,179 @@
+"""The ports: what the core needs from the world, named for the need, not the technology."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from domain.events import Event
+from domain.sessions import RefreshToken, Session
+from domain.users import Email, User
+
+
+class UserRepository(Protocol):
+    def get(self, user_id: UUID) -> User | None: ...
+
+    def by_email(self, email: Email) -> User | None: ...
+
+    def add(self, user: User) -> None:
+        """Store a new user; raise ``EmailTaken`` if the email is in use."""
+
+    def update(self, user: User) -> None:
+        """Store changes to a user and bump ``user.version``.
+
+        Raise ``EmailTaken`` if the new email is in use, and ``ConcurrentUpdate``
+        if the stored version is no longer ``user.version`` (optimistic locking).
+        """
+
+    def delete(self, user_id: UUID) -> None:
+        """Remove a user together with its sessions and refresh tokens."""
+
+    def list_page(self, offset: int, limit: int) -> list[User]:
+        """Users in creation order (ids are time-ordered), ``limit`` from ``offset``."""
+
+    def count(self) -> Count:
+        """How many users there are: exact, or, for a large table where an exact
+        count would scan it, the database's estimate marked as such."""
+
+    def count_active_admins(self) -> int:
+        """The active admins. In a writing unit of work they stay counted until
+        it ends: a concurrent writer that also counts them waits for it, so two
+        admins demoting each other cannot both see the other as the last one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    value: int
+    exact: bool = True
+
+
+class SessionRepository(Protocol):
+    def get(self, session_id: UUID) -> Session | None: ...
+
+    def get_with_user(self, session_id: UUID) -> tuple[Session, User] | None:
+        """A session and its user in one read: the whole cost of authenticating."""
+
+    def add(self, session: Session) -> None: ...
+
+    def touch(
+        self, session_id: UUID, now: datetime, user_agent: str | None, ip: str | None
+    ) -> bool:
+        """Record a use of an active session; False if it is revoked (by a concurrent logout)."""
+
+    def revoke(self, session_id: UUID, now: datetime) -> None: ...
+
+    def list_active(self, user_id: UUID, now: datetime) -> list[Session]:
+        """The user's sessions that are neither revoked nor past their end."""
+
+    def revoke_all(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
+        """Revoke every active session of a user, except ``keep``."""
+
+    def add_refresh_token(self, token: RefreshToken) -> None: ...
+
+    def find_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
+
+    def use_refresh_token(self, token_hash: str, now: datetime) -> bool:
+        """Mark an unused token used. False if it was already used: the compare-and-set
+        that lets two simultaneous refreshes yield at most one successor (S26)."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the repositories; leaving without ``commit`` rolls back."""
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work. ``read_only`` promises no writes and no commit, so
+        an adapter may skip the transaction (one round trip instead of three)."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+    def verify_dummy(self, password: str) -> None:
+        """Spend the work of one verify on a dummy hash, so a login for an
+        unknown email costs what a wrong password costs (S10)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedAccessToken:
+    token: str
+    expires_in: int
+
+
+class AccessTokens(Protocol):
+    def issue(self, user_id: UUID, session_id: UUID, now: datetime) -> IssuedAccessToken: ...
+
+    def decode(self, token: str) -> AccessClaims:
+        """Verify a token and return its claims; raise ``InvalidToken`` otherwise."""
+
+
+class RefreshTokens(Protocol):
+    def generate(self) -> str:
+        """A new opaque token of at least 256 random bits (S22)."""
+
+    def hash(self, token: str) -> str:
+        """The form in which a token is stored and looked up."""
+
+    def successor(self, token: str) -> str:
+        """The token that replaces ``token`` on rotation: derived, not drawn, so
+        the same successor can be handed out again within the reuse grace."""
+
+
+class LoginThrottle(Protocol):
+    """Attempts per key in a fixed window, counted before the attempt is judged.
+
+    Counting first makes the limit exact under concurrency: of many requests
+    at once, only as many as the limit allows get through.
+    """
+
+    def attempt(self, key: str) -> int:
+        """Count one attempt: 0 if it may proceed, else the seconds until the window ends."""
+
+    def reset(self, key: str) -> None:
+        """Forget a key's attempts (after a successful login)."""
+
+
+class EventPublisher(Protocol):
+    """Where the audit trail goes. Called after the fact is committed."""
+
+    def publish(self, event: Event) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> UUID: ...

@@ -1,0 +1,1 @@
+"""One module per use case (users.py holds the four user-resource ones)."""

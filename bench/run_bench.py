@@ -1,0 +1,372 @@
+"""make bench: the service against the ceiling of its own stack, in one run on one machine.
+
+A bare Flask hello-world and the service run under the same gunicorn.conf.py;
+wrk drives each on loopback for a bounded time; the results, with the ratios
+that matter, go to bench/results/ as JSON and Markdown.
+
+    .venv/bin/python -m bench.run_bench [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+
+from adapters.security.argon2_hasher import PROFILES
+from bench.seed_users import ADMIN_EMAIL, PASSWORD, prepare, user_email
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WRK = ROOT / "bench" / "wrk"
+HOST = "127.0.0.1"
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/accounts_bench_http"
+)
+USERS = 1000
+ME_LOGGED = "GET /auth/me, request log on"
+
+
+@dataclass
+class Run:
+    target: str
+    scenario: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+    @classmethod
+    def of(cls, target: str, scenario: str, result: dict[str, float]) -> Run:
+        return cls(
+            target,
+            scenario,
+            result["rps"],
+            result["p50"],
+            result["p99"],
+            int(result["non_2xx"]),
+            int(result["socket_errors"]),
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(app: str, environment: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """Serve ``app`` with the project's gunicorn.conf.py; yields (port, master pid)."""
+    port = free_port()
+    env = {**os.environ, "HOST": HOST, "PORT": str(port), **environment}
+    env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="bench-metrics-")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", app],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://{HOST}:{port}/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{app} did not start") from None
+                time.sleep(0.2)
+        time.sleep(1)  # every worker up
+        yield port, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def wrk(
+    url: str, seconds: float, connections: int, *args: str, env: dict[str, str] | None = None
+) -> dict[str, float]:
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--latency",
+            *args,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+        cwd=WRK,
+    ).stdout
+    return parse_wrk(output)
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    percentiles = {
+        p: _ms(v, u)
+        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    }
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        "p50": percentiles.get("50", 0.0),
+        "p99": percentiles.get("99", 0.0),
+        "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
+        "socket_errors": float(sum(int(n) for n in socket.groups())) if socket else 0.0,
+    }
+
+
+def login(port: int, email: str) -> str:
+    request = urllib.request.Request(
+        f"http://{HOST}:{port}/api/v1/auth/login",
+        data=json.dumps({"email": email, "password": PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return str(json.load(response)["access_token"])
+
+
+def worker_rss_mib(master: int) -> list[float]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def _production_hash() -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher.from_parameters(PROFILES["rfc9106-low-memory"])
+    return hasher, hasher.hash(PASSWORD)
+
+
+def argon2_verify_cpu_seconds() -> float:
+    """CPU seconds of one verify at the production profile (p=4 keeps ~1.6 cores busy)."""
+    hasher, encoded = _production_hash()
+    start = time.process_time()
+    for _ in range(20):
+        hasher.verify(encoded, PASSWORD)
+    return (time.process_time() - start) / 20
+
+
+def _verify_many(start: Any, count: int) -> float:
+    """Seconds for ``count`` verifies, timed from when every process is ready."""
+    hasher, encoded = _production_hash()
+    start.wait()
+    began = time.perf_counter()
+    for _ in range(count):
+        hasher.verify(encoded, PASSWORD)
+    return time.perf_counter() - began
+
+
+def argon2_parallel_rate(processes: int, verifies: int = 10) -> float:
+    """Verifies per second of argon2 alone, ``processes`` at once (as many as
+    the service has workers): what the machine gives when verifies contend for
+    its cores and memory, as logins under load do."""
+    with multiprocessing.Manager() as manager, multiprocessing.Pool(processes) as pool:
+        start = manager.Barrier(processes)
+        seconds = pool.starmap(_verify_many, [(start, verifies)] * processes)
+    return processes * verifies / max(seconds)
+
+
+def bench_service(
+    target: str, database_url: str, seconds: float, runs: list[Run]
+) -> tuple[list[float], float]:
+    """Drive the service on ``database_url``; its workers' memory, and the CPU
+    seconds of one argon2 verify measured just before its login run."""
+    prepare(database_url, USERS)
+    environment = {
+        "APP_ENV": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        # Request logs off, as load benchmarks run; one more `me` run below has them on.
+        "LOG_LEVEL": "WARNING",
+        # the bench measures the work, not the throttle (it would answer 429)
+        "LOGIN_THROTTLE_LIMIT": str(10**9),
+        "ADDRESS_THROTTLE_LIMIT": str(10**9),
+    }
+    with gunicorn("main:create_app()", environment) as (port, master):
+        base = f"http://{HOST}:{port}/api/v1"
+        user = {"Authorization": f"Bearer {login(port, user_email(1))}"}
+        admin = {"Authorization": f"Bearer {login(port, ADMIN_EMAIL)}"}
+        body = json.dumps({"email": user_email(2), "password": PASSWORD})
+        scenarios = {
+            "GET /auth/me": (
+                f"{base}/auth/me",
+                16,
+                ["-H", f"Authorization: {user['Authorization']}"],
+                None,
+            ),
+            "POST /auth/login": (f"{base}/auth/login", 8, ["-s", "post_json.lua"], {"BODY": body}),
+            "POST /auth/register": (
+                f"{base}/auth/register",
+                8,
+                ["-s", "register.lua"],
+                {"RUN": secrets.token_hex(4)},
+            ),
+            "GET /users?page=25": (
+                f"{base}/users?page=25",
+                16,
+                ["-H", f"Authorization: {admin['Authorization']}"],
+                None,
+            ),
+        }
+        verify_cpu = 0.0
+        for scenario, (url, connections, args, env) in scenarios.items():
+            if scenario == "POST /auth/login":
+                # Next to the run it divides: the host's speed drifts over minutes.
+                verify_cpu = argon2_verify_cpu_seconds()
+            result = wrk(url, seconds, connections, *args, env=env)
+            runs.append(Run.of(target, scenario, result))
+        rss = worker_rss_mib(master)
+    # The production default: one JSON line per request, written to stderr.
+    with gunicorn("main:create_app()", {**environment, "LOG_LEVEL": "INFO"}) as (port, _):
+        authorization = f"Authorization: Bearer {login(port, user_email(1))}"
+        result = wrk(f"http://{HOST}:{port}/api/v1/auth/me", seconds, 16, "-H", authorization)
+        runs.append(Run.of(target, ME_LOGGED, result))
+    return rss, verify_cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="each wrk run's length")
+    args = parser.parse_args()
+    runs: list[Run] = []
+    # The ceiling is measured before and after the service, and averaged:
+    # the host's speed drifts over the minutes a full run takes.
+    bench_hello("hello-world (before)", args.seconds, runs)
+    rss, verify_cpu = {}, {}
+    with tempfile.TemporaryDirectory() as folder:
+        rss["sqlite"], verify_cpu["sqlite"] = bench_service(
+            "sqlite", f"sqlite:///{folder}/bench.db", args.seconds, runs
+        )
+    rss["postgresql"], verify_cpu["postgresql"] = bench_service(
+        "postgresql", POSTGRES_URL, args.seconds, runs
+    )
+    bench_hello("hello-world (after)", args.seconds, runs)
+    report(runs, rss, verify_cpu, argon2_parallel_rate(len(rss["sqlite"])))
+
+
+def bench_hello(target: str, seconds: float, runs: list[Run]) -> None:
+    with gunicorn("bench.hello:app", {}) as (port, _):
+        result = wrk(f"http://{HOST}:{port}/", seconds, 16)
+    runs.append(Run.of(target, "GET /", result))
+
+
+def report(
+    runs: list[Run],
+    rss: dict[str, list[float]],
+    verify_cpu: dict[str, float],
+    parallel_rate: float,
+) -> None:
+    cores = os.cpu_count() or 1
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    by = {(r.target, r.scenario): r for r in runs}
+    hello = statistics.mean(
+        by[(f"hello-world ({when})", "GET /")].requests_per_second for when in ("before", "after")
+    )
+    ratios = {}
+    for target in ("sqlite", "postgresql"):
+        ratios[f"me / hello-world ({target})"] = (
+            by[(target, "GET /auth/me")].requests_per_second / hello
+        )
+        ratios[f"me with request log / hello-world ({target})"] = (
+            by[(target, ME_LOGGED)].requests_per_second / hello
+        )
+        ratios[f"login / argon2 limit ({target})"] = by[
+            (target, "POST /auth/login")
+        ].requests_per_second / (cores / verify_cpu[target])
+        ratios[f"login / argon2 alone at the same concurrency ({target})"] = (
+            by[(target, "POST /auth/login")].requests_per_second / parallel_rate
+        )
+    lines = [
+        f"{cores} cores, {today}. The ceiling is the mean of the two hello-world runs, "
+        f"{hello:.0f} req/s. One argon2id verify (t=3, m=64 MiB, p=4), measured just "
+        "before each login run, costs "
+        + " and ".join(
+            f"{seconds * 1000:.0f} ms of CPU ({target}: argon2 limit "
+            f"{cores / seconds:.1f} logins/s)"
+            for target, seconds in verify_cpu.items()
+        )
+        + f". Argon2 alone, one process per worker at once: {parallel_rate:.1f} verifies/s.",
+        "",
+        "| target | request | req/s | p50 ms | p99 ms | non-2xx | socket errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+        *(
+            f"| {r.target} | {r.scenario} | {r.requests_per_second:.0f} | {r.p50_ms:.2f} "
+            f"| {r.p99_ms:.2f} | {r.non_2xx} | {r.socket_errors} |"
+            for r in runs
+        ),
+        "",
+        "| ratio | value |",
+        "|---|---:|",
+        *(f"| {name} | {value:.2f} |" for name, value in ratios.items()),
+        "",
+        "| resident memory per worker after the run | MiB |",
+        "|---|---:|",
+        *(
+            f"| {target} | {', '.join(f'{m:.0f}' for m in sizes)} |"
+            for target, sizes in rss.items()
+        ),
+    ]
+    table = "\n".join(lines)
+    print(table)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"bench-{today}.md").write_text(table + "\n")
+    (RESULTS / f"bench-{today}.json").write_text(
+        json.dumps(
+            {
+                "date": today,
+                "cores": cores,
+                "hello_world_requests_per_second": hello,
+                "argon2_verify_cpu_seconds": verify_cpu,
+                "argon2_parallel_verifies_per_second": parallel_rate,
+                "runs": [asdict(r) for r in runs],
+                "ratios": ratios,
+                "worker_rss_mib": rss,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

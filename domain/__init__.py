@@ -1,0 +1,1 @@
+"""The domain: entities, value objects, rules and errors. Standard library only."""

@@ -1,0 +1,143 @@
+"""Domain errors. Each carries a stable ``code`` that adapters map to their own terms."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(DomainError):
+    """A value broke a domain rule; ``field`` names the input it came from."""
+
+    code = "invalid_input"
+
+    def __init__(self, field: str, message: str, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.rule = rule or self.code
+
+
+class InvalidEmail(InvalidInput):
+    code = "invalid_email"
+
+
+class InvalidName(InvalidInput):
+    code = "invalid_name"
+
+
+class PasswordRejected(InvalidInput):
+    """The password policy refused a password; ``rule`` says which rule."""
+
+    code = "password_rejected"
+
+
+class EmailTaken(DomainError):
+    code = "email_taken"
+
+    def __init__(self) -> None:
+        super().__init__("An account with this email already exists.")
+
+
+class InvalidCredentials(DomainError):
+    """One answer for unknown email, wrong password and inactive account (S9)."""
+
+    code = "invalid_credentials"
+
+    def __init__(self) -> None:
+        super().__init__("The email or password is incorrect.")
+
+
+class WrongPassword(DomainError):
+    """The current password given to a password change is wrong."""
+
+    code = "wrong_password"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is incorrect.")
+
+
+class InvalidToken(DomainError):
+    """An access token is malformed, forged, expired, or its session has ended."""
+
+    code = "invalid_token"
+
+    def __init__(self, message: str = "The access token is invalid or has expired.") -> None:
+        super().__init__(message)
+
+
+class InvalidRefreshToken(DomainError):
+    code = "invalid_refresh_token"
+
+    def __init__(self) -> None:
+        super().__init__("The refresh token is invalid, expired or revoked.")
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class UserNotFound(DomainError):
+    code = "user_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No user with this id.")
+
+
+class ConcurrentUpdate(DomainError):
+    """The record changed since it was read (its version moved on); retry from a fresh read."""
+
+    code = "conflict"
+
+    def __init__(self) -> None:
+        super().__init__("The account was changed by another request; try again.")
+
+
+class StorageUnavailable(DomainError):
+    """The database cannot be reached; raised by persistence adapters, answered 503."""
+
+    code = "storage_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The service cannot reach its database; try again shortly.")
+
+
+class Throttled(DomainError):
+    """Too many attempts: refused without checking anything, until ``retry_after`` seconds pass."""
+
+    code = "throttled"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many attempts; try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
+class ThrottleUnavailable(DomainError):
+    """The shared attempt counter cannot be reached and the throttle fails closed."""
+
+    code = "throttle_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The service cannot check its rate limits; try again shortly.")
+
+
+class SessionNotFound(DomainError):
+    code = "session_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No active session of yours with this id.")
+
+
+class LastAdmin(DomainError):
+    """The change would leave the service without an active admin."""
+
+    code = "last_admin"
+
+    def __init__(self) -> None:
+        super().__init__("The last active admin cannot be demoted, deactivated or deleted.")

@@ -1,0 +1,90 @@
+"""Domain events: facts the audit trail records. They never hold a secret (S8, S12).
+
+A failed login records the account's id when there is one and the reason,
+never the attempted email: people type passwords into the email field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    @property
+    def name(self) -> str:
+        """``LoginFailed`` -> ``login_failed``."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class UserRegistered(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class LoginSucceeded(Event):
+    user_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class LoginFailed(Event):
+    user_id: UUID | None
+    reason: str  # unknown_email, wrong_password, inactive
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptThrottled(Event):
+    scope: str  # account or address
+    action: str  # login, register or refresh
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReused(Event):
+    user_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChanged(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedOut(Event):
+    user_id: UUID
+    session_ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedOutEverywhere(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRevoked(Event):
+    user_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class UserUpdated(Event):
+    user_id: UUID
+    by: UUID
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChanged(Event):
+    user_id: UUID
+    by: UUID
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserDeleted(Event):
+    user_id: UUID
+    by: UUID

@@ -1,0 +1,82 @@
+"""The user entity and the value objects it is made of."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from domain.errors import InvalidEmail, InvalidName
+
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 80
+
+_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[^\W\d_]{{2,63}}")
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """An email address in its canonical form: trimmed, NFKC, case-folded (S29).
+
+    The canonical form is the uniqueness key, so ``Ada@Example.COM`` and
+    ``ada@example.com`` are one account.
+    """
+
+    value: str
+
+    @classmethod
+    def parse(cls, raw: str, field: str = "email") -> Email:
+        value = unicodedata.normalize("NFKC", raw.strip()).casefold()
+        if len(value) > MAX_EMAIL_LENGTH:
+            raise InvalidEmail(
+                field, f"An email address has at most {MAX_EMAIL_LENGTH} characters."
+            )
+        local, _, _ = value.partition("@")
+        if len(local) > 64 or not _EMAIL.fullmatch(value):
+            raise InvalidEmail(field, "This is not a valid email address.")
+        return cls(value)
+
+    @property
+    def local_part(self) -> str:
+        return self.value.partition("@")[0]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def parse_name(raw: str, field: str = "name") -> str:
+    """A display name: 1 to 80 characters after trimming, no control characters."""
+    name = raw.strip()
+    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+        raise InvalidName(field, f"A name has 1 to {MAX_NAME_LENGTH} characters.")
+    if any(unicodedata.category(c) in {"Cc", "Cs", "Zl", "Zp"} for c in name):
+        raise InvalidName(field, "A name cannot contain control characters.")
+    return name
+
+
+@dataclass(slots=True)
+class User:
+    id: UUID
+    email: Email
+    name: str
+    password_hash: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    """Bumped by every stored change; a write based on an older version is refused."""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN

@@ -1,0 +1,67 @@
+"""gunicorn settings: ``gunicorn -c gunicorn.conf.py "main:create_app()"`` (``make run``).
+
+Every setting here can be changed from the environment: HOST, PORT,
+WEB_CONCURRENCY, WORKER_CLASS, GRACEFUL_TIMEOUT, FORWARDED_ALLOW_IPS,
+PROMETHEUS_MULTIPROC_DIR.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+# Each login in flight holds the argon2 memory cost (64 MiB at the default
+# profile) on top of the worker's own resident size (about 60 MiB measured).
+ARGON2_MIB = 64
+WORKER_MIB = 60
+
+
+def _available_mib() -> int:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 2048
+
+
+def default_workers() -> int:
+    """2 x cores + 1, but never more than half the free memory can carry."""
+    by_cores = 2 * (os.cpu_count() or 1) + 1
+    by_memory = max(1, (_available_mib() // 2) // (WORKER_MIB + ARGON2_MIB))
+    return min(by_cores, by_memory)
+
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
+# Sync workers: requests are short and CPU-bound (argon2, JSON, JWT), so a
+# process per request in flight beats threads that share one GIL; measured
+# in bench/ (README, "Serving").
+worker_class = os.environ.get("WORKER_CLASS", "sync")
+timeout = 30
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = None  # the app writes one JSON line per request
+errorlog = "-"
+
+# Prometheus multiprocess mode: every worker counts into files here.
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="accounts-metrics-")
+)
+
+
+def on_starting(_server: Any) -> None:
+    """Counts of a previous run must not leak into this one."""
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -1,0 +1,241 @@
+"""The service's settings: one typed object, read from the environment once.
+
+This module and ``main.py`` are the only code that reads the environment;
+everything else is handed what it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from adapters.security.argon2_hasher import PROFILES
+from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+MIN_SECRET_BYTES = 32
+ENVIRONMENTS = ("development", "production")
+
+
+# Settings field -> environment variable, by how the value is read.
+_TEXT_SETTINGS = {
+    "database_url": "DATABASE_URL",
+    "jwt_issuer": "JWT_ISSUER",
+    "jwt_audience": "JWT_AUDIENCE",
+    "jwt_algorithm": "JWT_ALGORITHM",
+    "log_level": "LOG_LEVEL",
+    "argon2_profile": "ARGON2_PROFILE",
+    "service_name": "SERVICE_NAME",
+    "redis_url": "REDIS_URL",
+    "redis_prefix": "REDIS_PREFIX",
+    "log_format": "LOG_FORMAT",
+    "metrics_token": "METRICS_TOKEN",
+}
+_NUMBER_SETTINGS = {
+    "max_body_bytes": "MAX_BODY_BYTES",
+    "password_min_length": "PASSWORD_MIN_LENGTH",
+    "db_pool_size": "DB_POOL_SIZE",
+    "db_max_overflow": "DB_MAX_OVERFLOW",
+    "db_pool_timeout_seconds": "DB_POOL_TIMEOUT_SECONDS",
+    "db_connect_timeout_seconds": "DB_CONNECT_TIMEOUT_SECONDS",
+    "db_statement_timeout_ms": "DB_STATEMENT_TIMEOUT_MS",
+    "login_throttle_limit": "LOGIN_THROTTLE_LIMIT",
+    "login_throttle_window_seconds": "LOGIN_THROTTLE_WINDOW_SECONDS",
+    "address_throttle_limit": "ADDRESS_THROTTLE_LIMIT",
+    "address_throttle_window_seconds": "ADDRESS_THROTTLE_WINDOW_SECONDS",
+    "trusted_proxies": "TRUSTED_PROXIES",
+}
+_SECONDS_SETTINGS = {
+    "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
+    "refresh_token_ttl": "REFRESH_TOKEN_TTL_SECONDS",
+    "session_ttl": "SESSION_TTL_SECONDS",
+    "refresh_reuse_grace": "REFRESH_REUSE_GRACE_SECONDS",
+}
+
+
+class ConfigError(Exception):
+    """The configuration is unusable; the message is the one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting of the service, typed and validated once at start-up."""
+
+    secret_key: str = field(repr=False)
+    jwt_secret_key: str = field(default="", repr=False)  # HS256 only
+    env: str = "development"
+    database_url: str = f"sqlite:///{INSTANCE / 'accounts.db'}"
+    access_token_ttl: timedelta = timedelta(minutes=15)
+    refresh_token_ttl: timedelta = timedelta(days=30)
+    session_ttl: timedelta = timedelta(days=90)
+    refresh_reuse_grace: timedelta = timedelta(0)
+    jwt_issuer: str = "accounts"
+    jwt_audience: str = "accounts"
+    max_body_bytes: int = 64 * 1024
+    log_level: str = "INFO"
+    argon2_profile: str = "rfc9106-low-memory"
+    password_min_length: int = 8
+    password_require_composition: bool = False
+    service_name: str = "accounts"
+    debug: bool = False
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: int = 3
+    db_connect_timeout_seconds: int = 2
+    db_statement_timeout_ms: int = 5000
+    db_pool_pre_ping: bool = False
+    redis_url: str = ""
+    redis_prefix: str = "accounts:"
+    throttle_fail_open: bool = False
+    login_throttle_limit: int = 10
+    login_throttle_window_seconds: int = 15 * 60
+    address_throttle_limit: int = 300
+    address_throttle_window_seconds: int = 15 * 60
+    trusted_proxies: int = 0
+    cors_origins: tuple[str, ...] = ()
+    log_format: str = ""  # json or text; empty: json in production, text in development
+    metrics_token: str = field(default="", repr=False)
+    api_docs: bool = False  # /api/docs; on in development, off in production unless API_DOCS=1
+    jwt_algorithm: str = "HS256"
+    jwt_previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
+    jwt_private_key: str = field(default="", repr=False)
+    jwt_previous_public_keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.env not in ENVIRONMENTS:
+            raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
+            raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
+        if self.log_format not in {"", "json", "text"}:
+            raise ConfigError("LOG_FORMAT must be json or text")
+        if self.jwt_algorithm not in ALGORITHMS:
+            raise ConfigError(f"JWT_ALGORITHM must be one of {', '.join(ALGORITHMS)}")
+        try:
+            self.jwt_keys()
+        except InvalidKey as error:
+            raise ConfigError(str(error)) from None
+        if self.argon2_profile not in PROFILES:
+            raise ConfigError(f"ARGON2_PROFILE must be one of {', '.join(PROFILES)}")
+        if self.env == "production":
+            if self.debug:
+                raise ConfigError("debug mode is refused in production")
+            if self.argon2_profile == "cheapest":
+                raise ConfigError("ARGON2_PROFILE=cheapest is for tests, refused in production")
+        if not 8 <= self.password_min_length <= 128:
+            raise ConfigError("PASSWORD_MIN_LENGTH must be within 8..128")
+        if self.access_token_ttl <= timedelta(0) or self.refresh_token_ttl > self.session_ttl:
+            raise ConfigError("token lifetimes must be positive and refresh <= session")
+
+    def jwt_keys(self) -> KeySet:
+        """HS256 from JWT_SECRET_KEY, or RS256/EdDSA from a PEM private key; the
+        previous keys still verify, so a rotation logs nobody out."""
+        if self.jwt_algorithm == "HS256":
+            return KeySet.hmac(
+                self.jwt_secret_key.encode(),
+                tuple(key.encode() for key in self.jwt_previous_secret_keys),
+            )
+        if not self.jwt_private_key:
+            raise InvalidKey(f"{self.jwt_algorithm} needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE")
+        return KeySet.from_pem(
+            self.jwt_algorithm,
+            self.jwt_private_key.encode(),
+            tuple(key.encode() for key in self.jwt_previous_public_keys),
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        env = environ.get("APP_ENV", "development")
+        secret_key = environ.get("SECRET_KEY", "")
+        jwt_secret_key = environ.get("JWT_SECRET_KEY", "")
+        needed = [("SECRET_KEY", secret_key)]
+        if environ.get("JWT_ALGORITHM", "HS256") == "HS256":
+            needed.append(("JWT_SECRET_KEY", jwt_secret_key))
+        if env == "production":
+            missing = [name for name, value in needed if not value]
+            if missing:
+                raise ConfigError(f"{' and '.join(missing)} must be set in production")
+        elif not (secret_key and jwt_secret_key):
+            stored = _development_secrets(INSTANCE / "secrets.json")
+            secret_key = secret_key or stored["SECRET_KEY"]
+            jwt_secret_key = jwt_secret_key or stored["JWT_SECRET_KEY"]
+        values: dict[str, Any] = {
+            "secret_key": secret_key,
+            "jwt_secret_key": jwt_secret_key,
+            "env": env,
+            "password_require_composition": _flag(environ.get("PASSWORD_REQUIRE_COMPOSITION")),
+            "debug": _flag(environ.get("FLASK_DEBUG")),
+            "throttle_fail_open": _flag(environ.get("THROTTLE_FAIL_OPEN")),
+            "db_pool_pre_ping": _flag(environ.get("DB_POOL_PRE_PING")),
+            "api_docs": _flag(environ.get("API_DOCS", "1" if env != "production" else "0")),
+            "cors_origins": _list(environ.get("CORS_ORIGINS")),
+            "jwt_previous_secret_keys": _list(environ.get("JWT_PREVIOUS_SECRET_KEYS")),
+            "jwt_private_key": environ.get("JWT_PRIVATE_KEY")
+            or _read(environ.get("JWT_PRIVATE_KEY_FILE")),
+            "jwt_previous_public_keys": tuple(
+                _read(path) for path in _list(environ.get("JWT_PREVIOUS_PUBLIC_KEY_FILES"))
+            ),
+        }
+        for name, variable in _TEXT_SETTINGS.items():
+            if environ.get(variable):
+                values[name] = environ[variable]
+        try:
+            for name, variable in _NUMBER_SETTINGS.items():
+                if variable in environ:
+                    values[name] = int(environ[variable])
+            for name, variable in _SECONDS_SETTINGS.items():
+                if variable in environ:
+                    values[name] = timedelta(seconds=int(environ[variable]))
+        except ValueError as error:
+            raise ConfigError(f"a numeric setting is not a whole number: {error}") from None
+        return cls(**values)
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    """A comma-separated setting, blanks dropped."""
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
+
+
+def _read(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text()
+    except OSError as error:
+        raise ConfigError(f"cannot read key file {path}: {error.strerror}") from None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secrets(path: Path) -> dict[str, str]:
+    """Random secrets made once and kept in ``instance/`` with mode 0600.
+
+    Written to a private temporary file and linked into place, so workers
+    starting together agree on one set and never read a half-written file.
+    """
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fresh = {
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        }
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(fresh, file)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won the race: use its secrets
+        finally:
+            temporary.unlink()
+    stored: dict[str, str] = json.loads(path.read_text())
+    return stored

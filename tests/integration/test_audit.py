@@ -1,0 +1,103 @@
+"""S8, S12: the audit trail of a whole session, as JSON lines, with no secret anywhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from adapters.audit.events_log import AUDIT_LOGGER
+from adapters.http_flask.request_id import RequestContextFilter
+from adapters.observability.json_logs import JsonLineFormatter
+from adapters.persistence.sqlalchemy.tables import users
+from tests.integration.conftest import ADMIN_PASSWORD, PASSWORD, Api
+
+NEW_PASSWORD = "an entirely new passphrase"
+
+
+@pytest.fixture
+def audit_lines() -> Iterator[io.StringIO]:
+    """The audit logger's output, formatted exactly as the composition root does."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestContextFilter())
+    handler.setFormatter(JsonLineFormatter())
+    logger = logging.getLogger(AUDIT_LOGGER)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield stream
+    logger.removeHandler(handler)
+
+
+def test_s8_s12_a_full_session_is_audited_and_no_secret_is_logged(
+    api: Api,
+    admin: dict[str, Any],
+    database_url: str,
+    audit_lines: io.StringIO,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    seen: list[str] = []  # every token the session handled
+
+    api.register()
+    api.login(password="wrong password, typed")
+    tokens = api.tokens()
+    seen += [tokens["access_token"], tokens["refresh_token"]]
+    refreshed = api.client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
+    ).json
+    assert refreshed is not None
+    seen += [refreshed["access_token"], refreshed["refresh_token"]]
+    api.client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    tokens = api.tokens()
+    seen += [tokens["access_token"], tokens["refresh_token"]]
+    change = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    api.call("POST", "/api/v1/auth/password", tokens, json=change)
+    user_path = f"/api/v1/users/{tokens['user']['id']}"
+    api.call("PATCH", user_path, admin, json={"role": "admin"})
+    with create_engine(database_url).connect() as db:
+        password_hash = db.execute(
+            select(users.c.password_hash).where(users.c.email == "ada@example.com")
+        ).scalar_one()
+    api.call("POST", "/api/v1/auth/logout", tokens)
+    api.call("DELETE", user_path, admin)
+
+    lines = [json.loads(line) for line in audit_lines.getvalue().splitlines()]
+    events = [line["event"] for line in lines]
+    assert events == [
+        "user_registered",
+        "login_failed",
+        "login_succeeded",
+        "refresh_reused",
+        "login_succeeded",
+        "password_changed",
+        "user_updated",
+        "role_changed",
+        "logged_out",
+        "user_deleted",
+    ]
+    failed = lines[1]
+    assert (failed["user_id"], failed["reason"]) == (tokens["user"]["id"], "wrong_password")
+    for line in lines:
+        assert len(line["request_id"]) == 32
+        assert line["client_ip"] == "127.0.0.1"
+        assert line["level"] == "INFO"
+    ada_id = tokens["user"]["id"]
+    assert {line.get("user_id") for line in lines} >= {ada_id}
+
+    everything = audit_lines.getvalue() + caplog.text
+    for secret in [
+        PASSWORD,
+        NEW_PASSWORD,
+        ADMIN_PASSWORD,
+        "wrong password, typed",
+        password_hash,
+        *seen,
+    ]:
+        assert secret not in everything
+    assert "$argon2" not in everything

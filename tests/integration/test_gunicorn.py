@@ -1,0 +1,84 @@
+"""The service under gunicorn: throttling across workers (S11), graceful stop, metrics."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tests.integration.conftest import PASSWORD, together
+from tests.integration.gunicorn_server import gunicorn_server
+from tests.integration.servers import redis_url
+
+WORKERS = 2
+
+
+def post(port: int, path: str, body: dict[str, str]) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_s11_the_throttle_holds_across_two_gunicorn_workers(tmp_path: Path, prefix: str) -> None:
+    environment = {"REDIS_URL": redis_url(), "REDIS_PREFIX": prefix}
+    with gunicorn_server(tmp_path, environment, workers=WORKERS) as server:
+        body = {"email": "ada@example.com", "name": "Ada", "password": PASSWORD}
+        assert post(server.port, "/api/v1/auth/register", body) == 201
+        wrong = {"email": "ada@example.com", "password": "wrong password"}
+        answers = together(30, lambda _: post(server.port, "/api/v1/auth/login", wrong))
+        assert sorted(answers) == [401] * 10 + [429] * 20
+        time.sleep(0.2)  # let the workers flush their access log lines
+        # the attempts really were spread over both workers
+        assert len(server.pids_serving("/api/v1/auth/login")) == WORKERS
+
+
+def test_sigterm_lets_requests_in_flight_finish(tmp_path: Path) -> None:
+    """Logins at the production argon2 profile take ~100 ms: SIGTERM arrives mid-way."""
+    with gunicorn_server(tmp_path, {"ARGON2_PROFILE": "rfc9106-low-memory"}) as server:
+        body = {"email": "ada@example.com", "name": "Ada", "password": PASSWORD}
+        assert post(server.port, "/api/v1/auth/register", body) == 201
+        login = {"email": "ada@example.com", "password": PASSWORD}
+        answers: list[int | str] = []
+
+        def attempt() -> None:
+            try:
+                answers.append(post(server.port, "/api/v1/auth/login", login))
+            except OSError as error:  # a cut connection would land here
+                answers.append(repr(error))
+
+        threads = [threading.Thread(target=attempt) for _ in range(WORKERS)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.03)
+        server.process.send_signal(signal.SIGTERM)
+        for thread in threads:
+            thread.join()
+        assert answers == [200] * WORKERS
+        assert server.process.wait(timeout=30) == 0
+
+
+def test_metrics_add_up_every_workers_counts(tmp_path: Path) -> None:
+    with gunicorn_server(tmp_path, {}, workers=WORKERS) as server:
+        for _ in range(20):
+            urllib.request.urlopen(f"http://127.0.0.1:{server.port}/health", timeout=5)
+        time.sleep(0.1)
+        assert len(server.pids_serving("/health")) == WORKERS
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics") as response:
+            text = response.read().decode()
+        served = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith('accounts_http_requests_total{method="GET",route="/health"')
+        )
+        assert served >= 20 + WORKERS  # every worker's count, not one worker's

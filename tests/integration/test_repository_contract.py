@@ -1,0 +1,330 @@
+"""The repository contract: every persistence adapter must pass this module.
+
+A new database earns its place by passing it (``tests/integration/databases.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
+from adapters.persistence.sqlalchemy.engine import create_database_engine
+from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from adapters.system import UuidV7Generator
+from application.ports import Count, UnitOfWork
+from domain.errors import ConcurrentUpdate, EmailTaken
+from domain.sessions import RefreshToken, Session
+from domain.users import Email, Role, User
+from tests.integration.servers import BACKENDS, migrated_database
+
+UowFactory = Callable[[], UnitOfWork]
+NOW = datetime(2026, 11, 23, 22, 40, 0, 123456, tzinfo=UTC)
+ids = UuidV7Generator()
+
+
+@pytest.fixture(params=["memory", *BACKENDS])
+def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UowFactory]:
+    """Every adapter: in-memory, and SQLAlchemy on each database it supports."""
+    if request.param == "memory":
+        yield partial(InMemoryUnitOfWork, InMemoryDatabase())
+        return
+    with migrated_database(request.param, tmp_path) as url:
+        engine = create_database_engine(url)
+        yield partial(SqlAlchemyUnitOfWork, engine)
+        engine.dispose()
+
+
+def make_user(email: str = "ada@example.com", role: Role = Role.USER) -> User:
+    return User(
+        id=ids.new_id(),
+        email=Email.parse(email),
+        name="Ada Lovelace",
+        password_hash="$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA",
+        role=role,
+        is_active=True,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def make_session(user: User, **changes: object) -> Session:
+    session = Session(
+        id=ids.new_id(),
+        user_id=user.id,
+        created_at=NOW,
+        last_used_at=NOW,
+        expires_at=NOW + timedelta(days=90),
+        user_agent="Mozilla/5.0 ☃",
+        ip="2001:db8::1",
+    )
+    for name, value in changes.items():
+        setattr(session, name, value)
+    return session
+
+
+def save(uow: UowFactory, *users: User) -> None:
+    with uow() as work:
+        for user in users:
+            work.users.add(user)
+        work.commit()
+
+
+def test_a_user_round_trips_exactly(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    with uow() as work:
+        assert work.users.get(user.id) == user
+        assert work.users.by_email(Email.parse("ADA@example.com")) == user
+        assert work.users.get(UUID(int=1)) is None
+        assert work.users.by_email(Email.parse("nobody@example.com")) is None
+
+
+def test_timestamps_come_back_aware_in_utc_with_microseconds(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    with uow() as work:
+        loaded = work.users.get(user.id)
+    assert loaded is not None
+    assert loaded.created_at == NOW
+    assert loaded.created_at.utcoffset() == timedelta(0)
+
+
+def test_adding_a_taken_email_raises_email_taken(uow: UowFactory) -> None:
+    save(uow, make_user())
+    with pytest.raises(EmailTaken), uow() as work:
+        work.users.add(make_user())
+
+
+def test_updating_to_a_taken_email_raises_email_taken(uow: UowFactory) -> None:
+    ada, bob = make_user(), make_user("bob@example.com")
+    save(uow, ada, bob)
+    bob.email = ada.email
+    with pytest.raises(EmailTaken), uow() as work:
+        work.users.update(bob)
+
+
+def test_updates_are_stored_and_free_the_old_email(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    user.email, user.name, user.role, user.is_active = (
+        Email.parse("countess@example.com"),
+        "Countess",
+        Role.ADMIN,
+        False,
+    )
+    user.updated_at = NOW + timedelta(hours=1)
+    with uow() as work:
+        work.users.update(user)
+        work.commit()
+    assert user.version == 2  # the stored change bumped it
+    save(uow, make_user())  # ada@ is free again
+    with uow() as work:
+        assert work.users.get(user.id) == user
+
+
+def test_leaving_without_commit_rolls_back(uow: UowFactory) -> None:
+    user = make_user()
+    with uow() as work:
+        work.users.add(user)
+    with uow() as work:
+        assert work.users.get(user.id) is None
+
+
+def test_an_error_inside_the_unit_rolls_back(uow: UowFactory) -> None:
+    def fail_half_way() -> None:
+        with uow() as work:
+            work.users.add(make_user())
+            raise RuntimeError("half way")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
+    with uow() as work:
+        assert work.users.count() == Count(0)
+
+
+def test_entities_read_are_copies(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    with uow() as work:
+        loaded = work.users.get(user.id)
+        assert loaded is not None
+        loaded.name = "changed but not saved"
+        work.commit()
+    with uow() as work:
+        again = work.users.get(user.id)
+        assert again is not None
+        assert again.name == "Ada Lovelace"
+
+
+def test_list_page_is_in_id_order_with_offset_and_limit(uow: UowFactory) -> None:
+    created = [make_user(f"user{n}@example.com") for n in range(7)]
+    save(uow, *reversed(created))
+    with uow() as work:
+        assert work.users.count() == Count(7)
+        assert [u.id for u in work.users.list_page(0, 3)] == [u.id for u in created[:3]]
+        assert [u.id for u in work.users.list_page(3, 3)] == [u.id for u in created[3:6]]
+        assert [u.id for u in work.users.list_page(6, 3)] == [created[6].id]
+        assert work.users.list_page(7, 3) == []
+
+
+def test_count_active_admins(uow: UowFactory) -> None:
+    inactive = make_user("b@example.com", Role.ADMIN)
+    inactive.is_active = False
+    save(uow, make_user("a@example.com", Role.ADMIN), inactive, make_user("c@example.com"))
+    with uow() as work:
+        assert work.users.count_active_admins() == 1
+
+
+def test_sessions_round_trip_touch_and_revoke(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    session = make_session(user)
+    with uow() as work:
+        work.sessions.add(session)
+        work.commit()
+    later = NOW + timedelta(minutes=5)
+    with uow() as work:
+        assert work.sessions.get(session.id) == session
+        assert work.sessions.get(UUID(int=2)) is None
+        assert work.sessions.touch(session.id, later, "curl/8", "192.0.2.1")
+        work.commit()
+    with uow() as work:
+        touched = work.sessions.get(session.id)
+        assert touched is not None
+        assert (touched.last_used_at, touched.user_agent, touched.ip) == (
+            later,
+            "curl/8",
+            "192.0.2.1",
+        )
+        work.sessions.revoke(session.id, later)
+        work.sessions.revoke(session.id, later + timedelta(days=1))  # the first revocation stays
+        assert not work.sessions.touch(session.id, later, None, None)
+        work.commit()
+    with uow() as work:
+        revoked = work.sessions.get(session.id)
+        assert revoked is not None
+        assert revoked.revoked_at == later
+
+
+def test_a_session_comes_with_its_user_in_one_read(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    session = make_session(user)
+    with uow() as work:
+        work.sessions.add(session)
+        work.commit()
+    with uow(read_only=True) as work:
+        assert work.sessions.get_with_user(session.id) == (session, user)
+        assert work.sessions.get_with_user(UUID(int=3)) is None
+
+
+def test_an_update_from_a_stale_read_is_refused(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    with uow() as work:
+        first, second = work.users.get(user.id), work.users.get(user.id)
+    assert first is not None
+    assert second is not None
+    first.name = "First"
+    with uow() as work:
+        work.users.update(first)
+        work.commit()
+    assert first.version == user.version + 1
+    second.name = "Second, from a stale read"
+    with pytest.raises(ConcurrentUpdate), uow() as work:
+        work.users.update(second)
+    with uow() as work:
+        stored = work.users.get(user.id)
+    assert stored is not None
+    assert (stored.name, stored.version) == ("First", user.version + 1)
+
+
+def test_list_active_leaves_out_revoked_expired_and_other_users(uow: UowFactory) -> None:
+    ada, bob = make_user(), make_user("bob@example.com")
+    save(uow, ada, bob)
+    active = make_session(ada)
+    revoked = make_session(ada, revoked_at=NOW)
+    expired = make_session(ada, expires_at=NOW - timedelta(seconds=1))
+    with uow() as work:
+        for session in (active, revoked, expired, make_session(bob)):
+            work.sessions.add(session)
+        work.commit()
+    with uow() as work:
+        assert work.sessions.list_active(ada.id, NOW) == [active]
+
+
+def test_revoke_all_spares_the_kept_session_and_other_users(uow: UowFactory) -> None:
+    ada, bob = make_user(), make_user("bob@example.com")
+    save(uow, ada, bob)
+    kept, gone, bobs = make_session(ada), make_session(ada), make_session(bob)
+    already = make_session(ada, revoked_at=NOW)
+    later = NOW + timedelta(hours=1)
+    with uow() as work:
+        for session in (kept, gone, bobs, already):
+            work.sessions.add(session)
+        work.sessions.revoke_all(ada.id, later, keep=kept.id)
+        work.commit()
+    with uow() as work:
+        revoked = {
+            s.id: s.revoked_at
+            for s in (work.sessions.get(x.id) for x in (kept, gone, bobs, already))
+            if s
+        }
+    assert revoked == {kept.id: None, gone.id: later, bobs.id: None, already.id: NOW}
+
+
+def test_refresh_tokens_are_found_by_hash_and_used_once(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    session = make_session(user)
+    token = RefreshToken("a" * 64, session.id, NOW, NOW + timedelta(days=30))
+    with uow() as work:
+        work.sessions.add(session)
+        work.sessions.add_refresh_token(token)
+        work.commit()
+    with uow() as work:
+        assert work.sessions.find_refresh_token("a" * 64) == token
+        assert work.sessions.find_refresh_token("b" * 64) is None
+        assert work.sessions.use_refresh_token("a" * 64, NOW + timedelta(minutes=1))
+        assert not work.sessions.use_refresh_token("a" * 64, NOW + timedelta(minutes=2))
+        assert not work.sessions.use_refresh_token("b" * 64, NOW)
+        work.commit()
+    with uow() as work:
+        used = work.sessions.find_refresh_token("a" * 64)
+    assert used is not None
+    assert used.used_at == NOW + timedelta(minutes=1)
+
+
+def test_deleting_a_user_removes_their_sessions_and_tokens(uow: UowFactory) -> None:
+    ada, bob = make_user(), make_user("bob@example.com")
+    save(uow, ada, bob)
+    ada_session, bob_session = make_session(ada), make_session(bob)
+    with uow() as work:
+        work.sessions.add(ada_session)
+        work.sessions.add(bob_session)
+        work.sessions.add_refresh_token(RefreshToken("a" * 64, ada_session.id, NOW, NOW))
+        work.sessions.add_refresh_token(RefreshToken("b" * 64, bob_session.id, NOW, NOW))
+        work.commit()
+    with uow() as work:
+        work.users.delete(ada.id)
+        work.commit()
+    with uow() as work:
+        assert work.users.get(ada.id) is None
+        assert work.users.by_email(ada.email) is None
+        assert work.sessions.get(ada_session.id) is None
+        assert work.sessions.find_refresh_token("a" * 64) is None
+        assert work.sessions.get(bob_session.id) == bob_session
+        assert work.sessions.find_refresh_token("b" * 64) is not None
+
+
+def test_a_read_only_unit_reads_what_is_committed(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    with uow(read_only=True) as work:
+        assert work.users.get(user.id) == user

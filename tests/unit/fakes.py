@@ -1,0 +1,90 @@
+"""Cheap stand-ins for the slow or time-bound ports, for unit tests only."""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from application.ports import AccessClaims, IssuedAccessToken
+from domain.errors import InvalidToken
+from domain.events import Event
+
+
+class FakeHasher:
+    """Reversible and instant; ``needs_rehash`` is true for hashes of an old 'version'."""
+
+    def __init__(self, version: int = 2) -> None:
+        self.version = version
+        self.dummy_verifications = 0
+        self.verifications = 0
+
+    def hash(self, password: str) -> str:
+        return f"fake-v{self.version}${password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        _, _, stored = password_hash.partition("$")
+        return hmac.compare_digest(stored.encode(), password.encode())
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return not password_hash.startswith(f"fake-v{self.version}$")
+
+    def verify_dummy(self, password: str) -> None:
+        self.dummy_verifications += 1
+
+
+class FakeClock:
+    """A clock that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.current = datetime.now(UTC).replace(microsecond=0)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class SequentialIds:
+    """Increasing ids, so creation order and id order agree as with UUIDv7."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    def new_id(self) -> UUID:
+        return UUID(int=(0x0190_0000_0000_7000_8000_0000_0000_0000 + next(self._counter)))
+
+
+class FakeAccessTokens:
+    """Readable tokens with no signature and no wall-clock checks; the JWT
+    adapter has tests of its own."""
+
+    def __init__(self, lifetime_seconds: int = 900) -> None:
+        self.lifetime_seconds = lifetime_seconds
+
+    def issue(self, user_id: UUID, session_id: UUID, now: datetime) -> IssuedAccessToken:
+        return IssuedAccessToken(f"{user_id}.{session_id}.{now.timestamp()}", self.lifetime_seconds)
+
+    def decode(self, token: str) -> AccessClaims:
+        try:
+            user_id, session_id, _ = token.split(".", 2)
+            return AccessClaims(UUID(user_id), UUID(session_id))
+        except ValueError as error:
+            raise InvalidToken() from error
+
+
+class RecordingEvents:
+    """Keeps what the core publishes, for tests to read."""
+
+    def __init__(self) -> None:
+        self.published: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        self.published.append(event)
+
+    @property
+    def names(self) -> list[str]:
+        return [event.name for event in self.published]

@@ -1,0 +1,88 @@
+"""S11: per-account throttling before any password check, and a per-address limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.throttle.memory import InMemoryThrottle
+from application.use_cases.login import LoginCommand
+from application.use_cases.refresh import RefreshCommand
+from application.use_cases.register import RegisterCommand
+from domain.errors import InvalidCredentials, InvalidRefreshToken, Throttled
+from tests.unit.conftest import PASSWORD, Core, make_core
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_in_memory_throttle_counts_a_fixed_window() -> None:
+    ticks = Ticks()
+    throttle = InMemoryThrottle(limit=3, window_seconds=60, monotonic=ticks)
+    assert [throttle.attempt("k") for _ in range(3)] == [0, 0, 0]
+    ticks.now += 20
+    assert throttle.attempt("k") == 40  # blocked until the window that began at 1000 ends
+    assert throttle.attempt("other") == 0
+    ticks.now += 40
+    assert throttle.attempt("k") == 0  # a new window
+    throttle.reset("k")
+    assert [throttle.attempt("k") for _ in range(3)] == [0, 0, 0]
+
+
+def test_in_memory_throttle_forgets_ended_windows() -> None:
+    ticks = Ticks()
+    throttle = InMemoryThrottle(limit=1, window_seconds=1, monotonic=ticks)
+    for n in range(10_001):
+        throttle.attempt(f"k{n}")
+    ticks.now += 2
+    throttle.attempt("fresh")
+    assert len(throttle._windows) == 1
+
+
+def failed_login(core: Core, email: str = "ada@example.com", ip: str = "203.0.113.9") -> Exception:
+    with pytest.raises((InvalidCredentials, Throttled)) as caught:
+        core.accounts.login(LoginCommand(email, "wrong password", None, ip))
+    return caught.value
+
+
+def test_s11_ten_failures_then_429_without_verifying_the_password(core: Core) -> None:
+    core.register()
+    results = [failed_login(core) for _ in range(10)]
+    assert all(isinstance(r, InvalidCredentials) for r in results)
+    verifications = core.hasher.verifications
+    throttled = failed_login(core)
+    assert isinstance(throttled, Throttled)
+    assert throttled.retry_after == 900
+    with pytest.raises(Throttled):  # even the right password is not checked now
+        core.login()
+    assert core.hasher.verifications == verifications
+
+
+def test_s11_unknown_emails_are_throttled_alike(core: Core) -> None:
+    for _ in range(10):
+        assert isinstance(failed_login(core, "nobody@example.com"), InvalidCredentials)
+    assert isinstance(failed_login(core, "NOBODY@example.com"), Throttled)
+
+
+def test_s11_a_success_resets_the_count(core: Core) -> None:
+    core.register()
+    for _ in range(9):
+        failed_login(core)
+    assert core.login()
+    assert all(isinstance(failed_login(core), InvalidCredentials) for _ in range(10))
+
+
+def test_s11_the_address_limit_spans_accounts_and_endpoints() -> None:
+    core = make_core(address_throttle=InMemoryThrottle(limit=3, window_seconds=60))
+    core.accounts.register(RegisterCommand("a@example.com", "A", PASSWORD, ip="198.51.100.7"))
+    with pytest.raises(InvalidCredentials):
+        core.accounts.login(LoginCommand("b@example.com", "x", None, "198.51.100.7"))
+    with pytest.raises(InvalidRefreshToken):
+        core.accounts.refresh(RefreshCommand("nope", None, "198.51.100.7"))
+    with pytest.raises(Throttled):
+        core.accounts.register(RegisterCommand("c@example.com", "C", PASSWORD, ip="198.51.100.7"))
+    core.accounts.register(RegisterCommand("d@example.com", "D", PASSWORD, ip="198.51.100.8"))
