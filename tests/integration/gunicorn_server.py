@@ -1,4 +1,10 @@
-"""The service under a real gunicorn, configured by gunicorn.conf.py as `make run` does."""
+"""The service under a real gunicorn, configured by gunicorn.conf.py as `make run` does.
+
+Tests wait on what the workers write, never on a guessed sleep: the access
+log (written once a response has gone out) and a ``started.log`` that a
+``pre_request`` hook, added on top of the real settings, writes when a
+worker begins a request.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,19 +23,53 @@ from alembic import command
 
 from main import ROOT, alembic_config
 
+# The real settings, plus a hook that records each request as a worker starts it.
+TEST_CONFIG = """
+import runpy
+globals().update(runpy.run_path({settings!r}))
+
+def pre_request(worker, request):
+    with open({started!r}, "a") as log:
+        log.write(f"{{worker.pid}} {{request.path}}\\n")
+"""
+
 
 @dataclass
 class Server:
     port: int
     process: subprocess.Popen[bytes]
     access_log: Path
+    started_log: Path
 
     def pids_serving(self, path: str) -> set[str]:
         """The worker pids that answered ``path``, from the access log."""
-        if not self.access_log.exists():
-            return set()
-        lines = self.access_log.read_text().splitlines()
-        return {line.split()[0] for line in lines if line.endswith(path)}
+        return _pids(self.access_log, path)
+
+    def wait_for_pids_serving(self, path: str, count: int) -> None:
+        """Until ``count`` workers have answered ``path`` (the log trails the response)."""
+        _wait(lambda: len(self.pids_serving(path)) >= count, f"{count} workers answering {path}")
+
+    def wait_for_requests_started(self, path: str, count: int) -> None:
+        """Until workers have begun ``count`` requests for ``path``."""
+
+        def started() -> int:
+            lines = self.started_log.read_text().splitlines() if self.started_log.exists() else []
+            return sum(line.endswith(f" {path}") for line in lines)
+
+        _wait(lambda: started() >= count, f"{count} requests for {path} started")
+
+
+def _pids(log: Path, path: str) -> set[str]:
+    if not log.exists():
+        return set()
+    return {line.split()[0] for line in log.read_text().splitlines() if line.endswith(path)}
+
+
+def _wait(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.005)
 
 
 def free_port() -> int:
@@ -44,7 +84,11 @@ def gunicorn_server(
 ) -> Iterator[Server]:
     database = f"sqlite:///{folder / 'accounts.db'}"
     command.upgrade(alembic_config(database), "head")
-    port, access_log = free_port(), folder / "access.log"
+    port, access_log, started_log = free_port(), folder / "access.log", folder / "started.log"
+    config = folder / "gunicorn.test.conf.py"
+    config.write_text(
+        TEST_CONFIG.format(settings=str(ROOT / "gunicorn.conf.py"), started=str(started_log))
+    )
     env = {
         **os.environ,
         "APP_ENV": "development",
@@ -62,7 +106,7 @@ def gunicorn_server(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "-c",
-            "gunicorn.conf.py",
+            str(config),
             "--access-logfile",
             str(access_log),
             "--access-logformat",
@@ -73,7 +117,7 @@ def gunicorn_server(
         env=env,
         stderr=subprocess.DEVNULL,
     )
-    server = Server(port, process, access_log)
+    server = Server(port, process, access_log, started_log)
     try:
         # Ready means every worker answers, not just the first one to boot.
         deadline = time.monotonic() + 30

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -38,13 +37,13 @@ def test_s11_the_throttle_holds_across_two_gunicorn_workers(tmp_path: Path, pref
         wrong = {"email": "ada@example.com", "password": "wrong password"}
         answers = together(30, lambda _: post(server.port, "/api/v1/auth/login", wrong))
         assert sorted(answers) == [401] * 10 + [429] * 20
-        time.sleep(0.2)  # let the workers flush their access log lines
         # the attempts really were spread over both workers
-        assert len(server.pids_serving("/api/v1/auth/login")) == WORKERS
+        server.wait_for_pids_serving("/api/v1/auth/login", WORKERS)
 
 
 def test_sigterm_lets_requests_in_flight_finish(tmp_path: Path) -> None:
-    """Logins at the production argon2 profile take ~100 ms: SIGTERM arrives mid-way."""
+    """Logins at the production argon2 profile take ~100 ms: SIGTERM arrives once both
+    workers have begun theirs, so it lands in the middle of the password check."""
     with gunicorn_server(tmp_path, {"ARGON2_PROFILE": "rfc9106-low-memory"}) as server:
         body = {"email": "ada@example.com", "name": "Ada", "password": PASSWORD}
         assert post(server.port, "/api/v1/auth/register", body) == 201
@@ -60,7 +59,7 @@ def test_sigterm_lets_requests_in_flight_finish(tmp_path: Path) -> None:
         threads = [threading.Thread(target=attempt) for _ in range(WORKERS)]
         for thread in threads:
             thread.start()
-        time.sleep(0.03)
+        server.wait_for_requests_started("/api/v1/auth/login", WORKERS)
         server.process.send_signal(signal.SIGTERM)
         for thread in threads:
             thread.join()
@@ -72,8 +71,7 @@ def test_metrics_add_up_every_workers_counts(tmp_path: Path) -> None:
     with gunicorn_server(tmp_path, {}, workers=WORKERS) as server:
         for _ in range(20):
             urllib.request.urlopen(f"http://127.0.0.1:{server.port}/health", timeout=5)
-        time.sleep(0.1)
-        assert len(server.pids_serving("/health")) == WORKERS
+        server.wait_for_pids_serving("/health", WORKERS)
         with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics") as response:
             text = response.read().decode()
         served = sum(
