@@ -23,10 +23,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,11 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/accounts_bench_http"
 )
 USERS = 1000
+ME = "GET /auth/me"
 ME_LOGGED = "GET /auth/me, request log on"
+CEILING = "hello-world"
+
+Measure = Callable[[], dict[str, float]]  # one wrk run's figures
 
 
 @dataclass
@@ -55,17 +60,24 @@ class Run:
     p99_ms: float
     non_2xx: int
     socket_errors: int
+    each_run_rps: list[float]  # one entry, or one per round when runs were repeated
 
     @classmethod
     def of(cls, target: str, scenario: str, result: dict[str, float]) -> Run:
+        return cls.mean(target, scenario, [result])
+
+    @classmethod
+    def mean(cls, target: str, scenario: str, results: list[dict[str, float]]) -> Run:
+        """Rates and latencies averaged over ``results``; errors added up."""
         return cls(
             target,
             scenario,
-            result["rps"],
-            result["p50"],
-            result["p99"],
-            int(result["non_2xx"]),
-            int(result["socket_errors"]),
+            statistics.mean(r["rps"] for r in results),
+            statistics.mean(r["p50"] for r in results),
+            statistics.mean(r["p99"] for r in results),
+            int(sum(r["non_2xx"] for r in results)),
+            int(sum(r["socket_errors"] for r in results)),
+            [round(r["rps"], 1) for r in results],
         )
 
 
@@ -205,8 +217,26 @@ def argon2_parallel_rate(processes: int, verifies: int = 10) -> float:
     return processes * verifies / max(seconds)
 
 
+def against_ceiling(
+    target: str, scenario: str, measure: Measure, ceiling: Measure, rounds: int, runs: list[Run]
+) -> None:
+    """``measure`` in ``rounds`` runs, each between two runs of the ceiling, so
+    both see the same host: its speed drifts by 10% over the minutes of a bench."""
+    ceilings, measured = [ceiling()], []
+    for _ in range(rounds):
+        measured.append(measure())
+        ceilings.append(ceiling())
+    runs.append(Run.mean(CEILING, f"next to {target}, {scenario}", ceilings))
+    runs.append(Run.mean(target, scenario, measured))
+
+
 def bench_service(
-    target: str, database_url: str, seconds: float, runs: list[Run]
+    target: str,
+    database_url: str,
+    seconds: float,
+    ceiling: Measure,
+    rounds: int,
+    runs: list[Run],
 ) -> tuple[list[float], float]:
     """Drive the service on ``database_url``; its workers' memory, and the CPU
     seconds of one argon2 verify measured just before its login run."""
@@ -227,13 +257,11 @@ def bench_service(
         user = {"Authorization": f"Bearer {login(port, user_email(1))}"}
         admin = {"Authorization": f"Bearer {login(port, ADMIN_EMAIL)}"}
         body = json.dumps({"email": user_email(2), "password": PASSWORD})
+        me = partial(
+            wrk, f"{base}/auth/me", seconds, 16, "-H", f"Authorization: {user['Authorization']}"
+        )
+        against_ceiling(target, ME, me, ceiling, rounds, runs)
         scenarios = {
-            "GET /auth/me": (
-                f"{base}/auth/me",
-                16,
-                ["-H", f"Authorization: {user['Authorization']}"],
-                None,
-            ),
             "POST /auth/login": (f"{base}/auth/login", 8, ["-s", "post_json.lua"], {"BODY": body}),
             "POST /auth/register": (
                 f"{base}/auth/register",
@@ -259,35 +287,32 @@ def bench_service(
     # The production default: one JSON line per request, written to stderr.
     with gunicorn("main:create_app()", {**environment, "LOG_LEVEL": "INFO"}) as (port, _):
         authorization = f"Authorization: Bearer {login(port, user_email(1))}"
-        result = wrk(f"http://{HOST}:{port}/api/v1/auth/me", seconds, 16, "-H", authorization)
-        runs.append(Run.of(target, ME_LOGGED, result))
+        me = partial(wrk, f"http://{HOST}:{port}/api/v1/auth/me", seconds, 16, "-H", authorization)
+        against_ceiling(target, ME_LOGGED, me, ceiling, rounds, runs)
     return rss, verify_cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="each wrk run's length")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each `me` case, between runs of the ceiling"
+    )
     args = parser.parse_args()
     runs: list[Run] = []
-    # The ceiling is measured before and after the service, and averaged:
-    # the host's speed drifts over the minutes a full run takes.
-    bench_hello("hello-world (before)", args.seconds, runs)
     rss, verify_cpu = {}, {}
-    with tempfile.TemporaryDirectory() as folder:
-        rss["sqlite"], verify_cpu["sqlite"] = bench_service(
-            "sqlite", f"sqlite:///{folder}/bench.db", args.seconds, runs
-        )
-    rss["postgresql"], verify_cpu["postgresql"] = bench_service(
-        "postgresql", POSTGRES_URL, args.seconds, runs
-    )
-    bench_hello("hello-world (after)", args.seconds, runs)
-    report(runs, rss, verify_cpu, argon2_parallel_rate(len(rss["sqlite"])))
-
-
-def bench_hello(target: str, seconds: float, runs: list[Run]) -> None:
+    # The ceiling serves for the whole bench (idle, it costs no CPU) and is
+    # measured around every `me` run.
     with gunicorn("bench.hello:app", {}) as (port, _):
-        result = wrk(f"http://{HOST}:{port}/", seconds, 16)
-    runs.append(Run.of(target, "GET /", result))
+        ceiling = partial(wrk, f"http://{HOST}:{port}/", args.seconds, 16)
+        with tempfile.TemporaryDirectory() as folder:
+            rss["sqlite"], verify_cpu["sqlite"] = bench_service(
+                "sqlite", f"sqlite:///{folder}/bench.db", args.seconds, ceiling, args.rounds, runs
+            )
+        rss["postgresql"], verify_cpu["postgresql"] = bench_service(
+            "postgresql", POSTGRES_URL, args.seconds, ceiling, args.rounds, runs
+        )
+    report(runs, rss, verify_cpu, argon2_parallel_rate(len(rss["sqlite"])), args.rounds)
 
 
 def report(
@@ -295,21 +320,21 @@ def report(
     rss: dict[str, list[float]],
     verify_cpu: dict[str, float],
     parallel_rate: float,
+    rounds: int,
 ) -> None:
     cores = os.cpu_count() or 1
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     by = {(r.target, r.scenario): r for r in runs}
-    hello = statistics.mean(
-        by[(f"hello-world ({when})", "GET /")].requests_per_second for when in ("before", "after")
-    )
+
+    def against_ceiling(target: str, scenario: str) -> float:
+        ceiling = by[(CEILING, f"next to {target}, {scenario}")]
+        return by[(target, scenario)].requests_per_second / ceiling.requests_per_second
+
+    ceilings = [r.requests_per_second for r in runs if r.target == CEILING]
     ratios = {}
     for target in ("sqlite", "postgresql"):
-        ratios[f"me / hello-world ({target})"] = (
-            by[(target, "GET /auth/me")].requests_per_second / hello
-        )
-        ratios[f"me with request log / hello-world ({target})"] = (
-            by[(target, ME_LOGGED)].requests_per_second / hello
-        )
+        ratios[f"me / hello-world ({target})"] = against_ceiling(target, ME)
+        ratios[f"me with request log / hello-world ({target})"] = against_ceiling(target, ME_LOGGED)
         ratios[f"login / argon2 limit ({target})"] = by[
             (target, "POST /auth/login")
         ].requests_per_second / (cores / verify_cpu[target])
@@ -317,8 +342,10 @@ def report(
             by[(target, "POST /auth/login")].requests_per_second / parallel_rate
         )
     lines = [
-        f"{cores} cores, {today}. The ceiling is the mean of the two hello-world runs, "
-        f"{hello:.0f} req/s. One argon2id verify (t=3, m=64 MiB, p=4), measured just "
+        f"{cores} cores, {today}. Each `me` case ran {rounds} times, each run between two "
+        "runs of the ceiling (a bare Flask hello-world), and is divided by the mean of "
+        f"those ceiling runs ({min(ceilings):.0f} to {max(ceilings):.0f} req/s). "
+        "One argon2id verify (t=3, m=64 MiB, p=4), measured just "
         "before each login run, costs "
         + " and ".join(
             f"{seconds * 1000:.0f} ms of CPU ({target}: argon2 limit "
@@ -339,6 +366,14 @@ def report(
         "|---|---:|",
         *(f"| {name} | {value:.2f} |" for name, value in ratios.items()),
         "",
+        "| repeated run | each run, req/s |",
+        "|---|---|",
+        *(
+            f"| {r.target}, {r.scenario} | {', '.join(f'{rps:.0f}' for rps in r.each_run_rps)} |"
+            for r in runs
+            if len(r.each_run_rps) > 1
+        ),
+        "",
         "| resident memory per worker after the run | MiB |",
         "|---|---:|",
         *(
@@ -355,7 +390,7 @@ def report(
             {
                 "date": today,
                 "cores": cores,
-                "hello_world_requests_per_second": hello,
+                "me_rounds": rounds,
                 "argon2_verify_cpu_seconds": verify_cpu,
                 "argon2_parallel_verifies_per_second": parallel_rate,
                 "runs": [asdict(r) for r in runs],
