@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
@@ -26,6 +28,17 @@ from tests.unit.fakes import (
     RecordingEvents,
     SequentialIds,
 )
+
+# What the property tests check is the rules, not their speed: a loaded host
+# can stall any example past a deadline. In CI the examples are derived from
+# each test's name, so a run can only fail on what every run would find.
+settings.register_profile(
+    "accounts",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI") == "true",
+)
+settings.load_profile("accounts")
 
 PASSWORD = "correct horse battery staple"
 
