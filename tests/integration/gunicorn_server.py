@@ -26,7 +26,8 @@ from main import ROOT, alembic_config
 # The real settings, plus a hook that records each request as a worker starts it.
 TEST_CONFIG = """
 import runpy
-globals().update(runpy.run_path({settings!r}))
+settings = runpy.run_path({settings!r})
+globals().update((name, value) for name, value in settings.items() if not name.startswith("__"))
 
 def pre_request(worker, request):
     with open({started!r}, "a") as log:
