@@ -30,17 +30,18 @@ from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability import metrics
 from adapters.observability.json_logs import JsonLineFormatter
 from adapters.persistence.sqlalchemy.engine import PoolSettings, create_database_engine, ping
+from adapters.persistence.sqlalchemy.throttle import SqlThrottle
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
 from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.system import SystemClock, UuidV7Generator
-from adapters.throttle.memory import InMemoryThrottle
 from adapters.throttle.redis import RedisThrottle
 from application.accounts import Accounts, build_accounts
 from application.fan_out import FanOut
 from application.ports import LoginThrottle
 from application.use_cases.register import RegisterCommand
+from application.use_cases.throttling import FailOpen
 from application.use_cases.tokens import SessionLifetimes
 from domain.errors import DomainError
 from domain.passwords import PasswordPolicy
@@ -51,30 +52,36 @@ MIGRATIONS = ROOT / "migrations"
 DATABASE_ENGINE = "accounts.database_engine"
 
 
-def throttles(settings: Settings) -> tuple[LoginThrottle, LoginThrottle, Redis | None]:
-    """Per-account and per-address throttles: shared through Redis when
-    ``REDIS_URL`` is set (every worker and host), else in this process only."""
+def throttles(
+    settings: Settings, engine: Engine
+) -> tuple[LoginThrottle, LoginThrottle, Redis | None]:
+    """Per-account and per-address throttles, shared by every worker and host:
+    through Redis when ``REDIS_URL`` is set, else through the database."""
     windows = [
         ("login", settings.login_throttle_limit, settings.login_throttle_window_seconds),
         ("address", settings.address_throttle_limit, settings.address_throttle_window_seconds),
     ]
-    if not settings.redis_url:
-        local: list[LoginThrottle] = [
-            InMemoryThrottle(limit, window) for _, limit, window in windows
-        ]
-        return local[0], local[1], None
-    client = Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
-    shared: list[LoginThrottle] = [
-        RedisThrottle(
-            client,
-            limit=limit,
-            window_seconds=window,
-            prefix=f"{settings.redis_prefix}throttle:{name}:",
-            fail_open=settings.throttle_fail_open,
+    client = (
+        Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
+        if settings.redis_url
+        else None
+    )
+
+    def store(name: str, limit: int, window: int) -> LoginThrottle:
+        throttle: LoginThrottle = (
+            SqlThrottle(engine, limit=limit, window_seconds=window, scope=name)
+            if client is None
+            else RedisThrottle(
+                client,
+                limit=limit,
+                window_seconds=window,
+                prefix=f"{settings.redis_prefix}throttle:{name}:",
+            )
         )
-        for name, limit, window in windows
-    ]
-    return shared[0], shared[1], client
+        return FailOpen(throttle) if settings.throttle_fail_open else throttle
+
+    account, address = (store(*window) for window in windows)
+    return account, address, client
 
 
 def wire(settings: Settings) -> tuple[Accounts, Engine, Redis | None]:
@@ -94,7 +101,7 @@ def wire(settings: Settings) -> tuple[Accounts, Engine, Redis | None]:
     refresh_tokens = OpaqueRefreshTokens(
         hashlib.sha256(b"accounts refresh successor\0" + settings.secret_key.encode()).digest()
     )
-    account_throttle, address_throttle, redis_client = throttles(settings)
+    account_throttle, address_throttle, redis_client = throttles(settings, engine)
     accounts = build_accounts(
         uow=partial(SqlAlchemyUnitOfWork, engine),
         hasher=Argon2Hasher(PROFILES[settings.argon2_profile]),

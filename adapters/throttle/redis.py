@@ -13,9 +13,9 @@ class RedisThrottle:
     """Fixed windows in Redis, shared by every worker and host.
 
     One MULTI/EXEC per attempt: ``SET key 0 EX window NX`` opens the window,
-    ``INCR`` counts, ``TTL`` says how long is left. When Redis cannot be
-    reached the throttle fails closed (``ThrottleUnavailable``: 503) unless
-    configured to fail open, and never raises anything else.
+    ``INCR`` counts, ``TTL`` says how long is left. A Redis that cannot be
+    reached is ``ThrottleUnavailable`` (``FailOpen`` decides what that
+    means), never anything else.
     """
 
     def __init__(
@@ -25,13 +25,11 @@ class RedisThrottle:
         limit: int,
         window_seconds: int,
         prefix: str,
-        fail_open: bool = False,
     ) -> None:
         self._redis = client
         self._limit = limit
         self._window = window_seconds
         self._prefix = prefix
-        self._fail_open = fail_open
 
     def attempt(self, key: str) -> int:
         name = self._prefix + key
@@ -41,20 +39,17 @@ class RedisThrottle:
                 pipe.incr(name)
                 pipe.ttl(name)
                 _, attempts, ttl = pipe.execute()
-        except RedisError:
-            return self._unavailable()
+        except RedisError as error:
+            raise _unavailable(error) from error
         return 0 if int(attempts) <= self._limit else max(int(ttl), 1)
 
     def reset(self, key: str) -> None:
         try:
             self._redis.delete(self._prefix + key)
-        except RedisError:
-            self._unavailable()
+        except RedisError as error:
+            raise _unavailable(error) from error
 
-    def _unavailable(self) -> int:
-        log.warning(
-            "throttle store unreachable; failing %s", "open" if self._fail_open else "closed"
-        )
-        if self._fail_open:
-            return 0
-        raise ThrottleUnavailable()
+
+def _unavailable(error: RedisError) -> ThrottleUnavailable:
+    log.warning("throttle store unreachable: %s", type(error).__name__)
+    return ThrottleUnavailable()

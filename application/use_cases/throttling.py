@@ -1,10 +1,15 @@
-"""The per-address limit shared by login, register and refresh."""
+"""The per-address limit shared by login, register and refresh, and what an
+unreachable throttle store means."""
 
 from __future__ import annotations
 
+import logging
+
 from application.ports import EventPublisher, LoginThrottle
-from domain.errors import Throttled
+from domain.errors import Throttled, ThrottleUnavailable
 from domain.events import AttemptThrottled
+
+log = logging.getLogger(__name__)
 
 
 class AddressLimit:
@@ -22,3 +27,28 @@ class AddressLimit:
         if wait:
             self._events.publish(AttemptThrottled(scope="address", action=action))
             raise Throttled(wait)
+
+
+class FailOpen:
+    """A throttle that lets attempts through while its store is unreachable.
+
+    Without it a store outage is ``ThrottleUnavailable`` (503: fail closed,
+    the default), which keeps brute force out at the price of logins; with it
+    logins go on, unthrottled, until the store is back (``THROTTLE_FAIL_OPEN``).
+    """
+
+    def __init__(self, store: LoginThrottle) -> None:
+        self._store = store
+
+    def attempt(self, key: str) -> int:
+        try:
+            return self._store.attempt(key)
+        except ThrottleUnavailable:
+            log.warning("throttle store unreachable; letting the attempt through")
+            return 0
+
+    def reset(self, key: str) -> None:
+        try:
+            self._store.reset(key)
+        except ThrottleUnavailable:
+            log.warning("throttle store unreachable; the count was not reset")

@@ -14,10 +14,12 @@ from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
+from sqlalchemy import Engine
 from werkzeug.test import TestResponse
 
+from adapters.persistence.sqlalchemy.engine import create_database_engine
 from main import Settings, alembic_config, create_app
-from tests.integration.servers import redis_url
+from tests.integration.servers import BACKENDS, migrated_database, redis_url
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of length"
@@ -40,6 +42,15 @@ def database_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'accounts.db'}"
     command.upgrade(alembic_config(url), "head")
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a migrated database of its own, on each backend."""
+    with migrated_database(request.param, tmp_path) as url:
+        engine = create_database_engine(url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ worker begins a request.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 from alembic import command
 
 from main import ROOT, alembic_config
+from tests.integration.servers import free_port
 
 # The real settings, plus a hook that records each request as a worker starts it.
 TEST_CONFIG = """
@@ -71,12 +71,6 @@ def _wait(condition: Callable[[], bool], what: str, seconds: float = 10) -> None
     while not condition():
         assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
         time.sleep(0.005)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

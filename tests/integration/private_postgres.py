@@ -6,13 +6,14 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.integration.servers import free_port
 
 
 def _binary(name: str) -> str | None:
@@ -21,12 +22,6 @@ def _binary(name: str) -> str | None:
         return found
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return candidates[-1] if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class PrivateCluster:
@@ -68,7 +63,7 @@ def private_cluster() -> Iterator[PrivateCluster]:
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(folder, "postgres")
-    cluster = PrivateCluster(folder, _free_port(), as_postgres)
+    cluster = PrivateCluster(folder, free_port(), as_postgres)
     try:
         subprocess.run(
             [

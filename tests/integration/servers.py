@@ -9,6 +9,7 @@ Outside CI an unreachable server skips its tests with the reason; in CI
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,13 @@ SERVERS = {
 }
 BACKENDS = ["sqlite", *SERVERS]
 REDIS = ("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def free_port() -> int:
+    """A loopback port that nothing listens on (until someone binds it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @cache

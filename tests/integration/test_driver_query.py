@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -15,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from adapters.persistence.sqlalchemy.driver_query import DriverQuery
 from adapters.persistence.sqlalchemy.engine import create_database_engine
 from adapters.persistence.sqlalchemy.tables import sessions, users
-from tests.integration.servers import BACKENDS, migrated_database, server_url
+from tests.integration.servers import server_url
 
 WHEN = datetime(2026, 11, 25, 13, 30, 15, 654321, tzinfo=UTC)
 SESSION = (
@@ -23,14 +22,6 @@ SESSION = (
     .join(users)
     .where(sessions.c.id == bindparam("session_id", type_=sessions.c.id.type))
 )
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    with migrated_database(request.param, tmp_path) as url:
-        engine = create_database_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def add_session(engine: Engine, *, revoked: bool) -> UUID:
@@ -64,9 +55,9 @@ def add_session(engine: Engine, *, revoked: bool) -> UUID:
 
 
 @pytest.mark.parametrize("revoked", [False, True])
-def test_values_are_those_sqlalchemy_gives(engine: Engine, revoked: bool) -> None:
-    session_id = add_session(engine, revoked=revoked)
-    with engine.connect() as connection:
+def test_values_are_those_sqlalchemy_gives(backend_engine: Engine, revoked: bool) -> None:
+    session_id = add_session(backend_engine, revoked=revoked)
+    with backend_engine.connect() as connection:
         expected = connection.execute(SESSION, {"session_id": session_id}).one()._asdict()
         got = DriverQuery(SESSION).first(connection, {"session_id": session_id})
     assert got == expected
@@ -76,8 +67,8 @@ def test_values_are_those_sqlalchemy_gives(engine: Engine, revoked: bool) -> Non
     assert got["is_active"] is (not revoked)
 
 
-def test_no_row_is_none(engine: Engine) -> None:
-    with engine.connect() as connection:
+def test_no_row_is_none(backend_engine: Engine) -> None:
+    with backend_engine.connect() as connection:
         assert DriverQuery(SESSION).first(connection, {"session_id": uuid4()}) is None
 
 

@@ -9,6 +9,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.integration.conftest import PASSWORD, together
 from tests.integration.gunicorn_server import gunicorn_server
 from tests.integration.servers import redis_url
@@ -29,8 +31,12 @@ def post(port: int, path: str, body: dict[str, str]) -> int:
         return error.code
 
 
-def test_s11_the_throttle_holds_across_two_gunicorn_workers(tmp_path: Path, prefix: str) -> None:
-    environment = {"REDIS_URL": redis_url(), "REDIS_PREFIX": prefix}
+@pytest.mark.parametrize("store", ["redis", "database"])
+def test_s11_the_throttle_holds_across_two_gunicorn_workers(
+    tmp_path: Path, prefix: str, store: str
+) -> None:
+    """With Redis, or without it through the database that the workers share."""
+    environment = {"REDIS_URL": redis_url(), "REDIS_PREFIX": prefix} if store == "redis" else {}
     with gunicorn_server(tmp_path, environment, workers=WORKERS) as server:
         body = {"email": "ada@example.com", "name": "Ada", "password": PASSWORD}
         assert post(server.port, "/api/v1/auth/register", body) == 201

@@ -17,7 +17,7 @@ from adapters.persistence.sqlalchemy.tables import metadata
 from main import alembic_config
 from tests.integration.servers import BACKENDS, fresh_database
 
-TABLES = {"users", "sessions", "refresh_tokens"}
+TABLES = {"users", "sessions", "refresh_tokens", "throttle_windows"}
 
 
 @pytest.fixture(params=BACKENDS)

@@ -8,7 +8,8 @@ from adapters.throttle.memory import InMemoryThrottle
 from application.use_cases.login import LoginCommand
 from application.use_cases.refresh import RefreshCommand
 from application.use_cases.register import RegisterCommand
-from domain.errors import InvalidCredentials, InvalidRefreshToken, Throttled
+from application.use_cases.throttling import FailOpen
+from domain.errors import InvalidCredentials, InvalidRefreshToken, Throttled, ThrottleUnavailable
 from tests.unit.conftest import PASSWORD, Core, make_core
 
 
@@ -86,3 +87,27 @@ def test_s11_the_address_limit_spans_accounts_and_endpoints() -> None:
     with pytest.raises(Throttled):
         core.accounts.register(RegisterCommand("c@example.com", "C", PASSWORD, ip="198.51.100.7"))
     core.accounts.register(RegisterCommand("d@example.com", "D", PASSWORD, ip="198.51.100.8"))
+
+
+class UnreachableStore:
+    def attempt(self, key: str) -> int:
+        raise ThrottleUnavailable()
+
+    def reset(self, key: str) -> None:
+        raise ThrottleUnavailable()
+
+
+def test_an_unreachable_throttle_fails_closed_before_any_password_check() -> None:
+    core = make_core(account_throttle=UnreachableStore())
+    core.register()
+    with pytest.raises(ThrottleUnavailable):
+        core.login()
+    assert core.hasher.verifications == 0
+
+
+def test_fail_open_lets_logins_through_while_the_store_is_down() -> None:
+    core = make_core(
+        account_throttle=FailOpen(UnreachableStore()), address_throttle=FailOpen(UnreachableStore())
+    )
+    core.accounts.register(RegisterCommand("ada@example.com", "Ada", PASSWORD, ip="192.0.2.1"))
+    assert core.accounts.login(LoginCommand("ada@example.com", PASSWORD, None, "192.0.2.1"))

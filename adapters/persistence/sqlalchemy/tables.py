@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Double,
     ForeignKey,
     Integer,
     MetaData,
@@ -96,4 +97,12 @@ refresh_tokens = Table(
     Column("issued_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime, nullable=True),
+)
+
+throttle_windows = Table(
+    "throttle_windows",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),  # SHA-256 of scope and key
+    Column("ends_at", Double, nullable=False, index=True),  # Unix time, seconds
+    Column("attempts", Integer, nullable=False),
 )

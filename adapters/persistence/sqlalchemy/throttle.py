@@ -1,0 +1,117 @@
+"""Throttle windows in the application's own database, shared by every worker.
+
+The store for deployments without Redis: ``make run``'s gunicorn workers are
+separate processes, so counters kept in each one would multiply the limit by
+the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from collections.abc import Callable
+from itertools import count
+
+from sqlalchemy import Engine, case, delete, select
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import Insert
+
+from adapters.persistence.sqlalchemy.tables import throttle_windows
+from domain.errors import ThrottleUnavailable
+
+log = logging.getLogger(__name__)
+
+# Ended windows are deleted every this many attempts of a process.
+SWEEP_EVERY = 1000
+
+
+class SqlThrottle:
+    """Fixed windows, one row per key: counted by one atomic upsert.
+
+    The upsert either opens a window (a new row, or an ended one restarted) or
+    adds one to the open window, under the row's write lock; the count is read
+    back in the same transaction, so concurrent attempts across processes
+    cannot exceed the limit. Keys are stored as SHA-256: the table holds no
+    email or address. A database that cannot be reached is
+    ``ThrottleUnavailable`` (``FailOpen`` decides what that means).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        limit: int,
+        window_seconds: int,
+        scope: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._engine = engine
+        self._limit = limit
+        self._window = window_seconds
+        self._scope = scope
+        self._clock = clock
+        self._attempts = count(1)
+
+    def attempt(self, key: str) -> int:
+        now = self._clock()
+        row = self._key(key)
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(self._count(row, now))
+                attempts, ends = connection.execute(
+                    select(throttle_windows.c.attempts, throttle_windows.c.ends_at).where(
+                        throttle_windows.c.key_hash == row
+                    )
+                ).one()
+                if next(self._attempts) % SWEEP_EVERY == 0:
+                    connection.execute(
+                        delete(throttle_windows).where(throttle_windows.c.ends_at <= now)
+                    )
+        except SQLAlchemyError as error:
+            raise _unavailable(error) from error
+        return 0 if attempts <= self._limit else max(math.ceil(ends - now), 1)
+
+    def reset(self, key: str) -> None:
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    delete(throttle_windows).where(throttle_windows.c.key_hash == self._key(key))
+                )
+        except SQLAlchemyError as error:
+            raise _unavailable(error) from error
+
+    def _key(self, key: str) -> str:
+        return hashlib.sha256(f"{self._scope}:{key}".encode()).hexdigest()
+
+    def _count(self, key_hash: str, now: float) -> Insert:
+        """Open a window, or count one more attempt in the open one."""
+        row = throttle_windows.c
+        ended = row.ends_at <= now
+        values = {"key_hash": key_hash, "ends_at": now + self._window, "attempts": 1}
+        if self._engine.dialect.name in {"mysql", "mariadb"}:
+            # MySQL assigns left to right: `attempts` is set while `ends_at`
+            # still holds the old window's end.
+            on_duplicate = mysql.insert(throttle_windows).values(values)
+            return on_duplicate.on_duplicate_key_update(
+                [
+                    ("attempts", case((ended, 1), else_=row.attempts + 1)),
+                    ("ends_at", case((ended, on_duplicate.inserted.ends_at), else_=row.ends_at)),
+                ]
+            )
+        insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
+        upsert = insert(throttle_windows).values(values)
+        return upsert.on_conflict_do_update(
+            index_elements=[row.key_hash],
+            set_={
+                "attempts": case((ended, 1), else_=row.attempts + 1),
+                "ends_at": case((ended, upsert.excluded.ends_at), else_=row.ends_at),
+            },
+        )
+
+
+def _unavailable(error: SQLAlchemyError) -> ThrottleUnavailable:
+    log.warning("throttle store unreachable: %s", type(error).__name__)
+    return ThrottleUnavailable()
