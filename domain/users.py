@@ -55,12 +55,20 @@ class Email:
 
 
 def parse_name(raw: str, field: str = "name") -> str:
-    """A display name: 1 to 80 characters after trimming, no control characters."""
+    """A display name: 1 to 80 characters after trimming, no control characters.
+
+    Format characters (zero-width joiners, direction marks) are allowed inside
+    a name, which some scripts and emoji need, but a name of nothing else
+    would show as blank.
+    """
     name = raw.strip()
     if not 1 <= len(name) <= MAX_NAME_LENGTH:
         raise InvalidName(field, f"A name has 1 to {MAX_NAME_LENGTH} characters.")
-    if any(unicodedata.category(c) in {"Cc", "Cs", "Zl", "Zp"} for c in name):
+    categories = {unicodedata.category(c) for c in name}
+    if categories & {"Cc", "Cs", "Zl", "Zp"}:
         raise InvalidName(field, "A name cannot contain control characters.")
+    if categories <= {"Cf", "Zs"}:
+        raise InvalidName(field, "A name needs at least one visible character.")
     return name
 
 

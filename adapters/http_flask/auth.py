@@ -18,6 +18,7 @@ from adapters.http_flask.openapi import Operation, documented
 from adapters.http_flask.parsing import has_body, parse_body
 from adapters.http_flask.schemas import (
     ChangePasswordRequest,
+    EmptyRequest,
     LoginRequest,
     LogoutRequest,
     RefreshRequest,
@@ -114,9 +115,21 @@ def logout() -> Response:
 
 
 @bp.post("/logout-all")
-@documented(Operation("End every session of the caller", {204: None}, bearer=True, tags=TAGS))
+@documented(
+    Operation(
+        "End every session of the caller",
+        {204: None},
+        body=EmptyRequest,
+        body_required=False,
+        bearer=True,
+        tags=TAGS,
+    )
+)
 def logout_all() -> Response:
-    accounts().logout_all(current_actor())
+    actor = current_actor()
+    if has_body():
+        parse_body(EmptyRequest)
+    accounts().logout_all(actor)
     return no_content()
 
 

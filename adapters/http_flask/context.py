@@ -55,4 +55,7 @@ def json_response_of(data: object) -> Response:
 
 
 def no_content() -> Response:
-    return current_app.response_class(status=204)
+    """A 204: no body, so no Content-Type either (werkzeug would say text/html)."""
+    response = current_app.response_class(status=204)
+    del response.headers["Content-Type"]
+    return response

@@ -95,6 +95,11 @@ class RefreshRequest(RequestModel):
     refresh_token: RefreshTokenIn
 
 
+class EmptyRequest(RequestModel):
+    """The body of an endpoint that takes none: absent, or ``{}``. Anything in
+    it is refused rather than silently ignored."""
+
+
 class LogoutRequest(RequestModel):
     refresh_token: RefreshTokenIn = omitted()
 

@@ -155,6 +155,14 @@ def test_logout_all_ends_every_session(api: Api) -> None:
         assert_problem(api.call("GET", "/api/v1/auth/me", tokens), 401)
 
 
+def test_logout_all_refuses_a_body_with_fields_and_ends_nothing(api: Api) -> None:
+    tokens = api.signup()
+    response = api.call("POST", "/api/v1/auth/logout-all", tokens, json={"keep": "this one"})
+    assert_problem(response, 422)
+    assert api.call("GET", "/api/v1/auth/me", tokens).status_code == 200
+    assert api.call("POST", "/api/v1/auth/logout-all", tokens, json={}).status_code == 204
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [

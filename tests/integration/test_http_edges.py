@@ -109,6 +109,14 @@ def test_s21_tokens_in_the_query_string_are_refused(api: Api) -> None:
     assert response.status_code == 400
 
 
+def test_a_204_has_neither_body_nor_content_type(api: Api) -> None:
+    tokens = api.signup()
+    response = api.call("POST", "/api/v1/auth/logout", tokens)
+    assert response.status_code == 204
+    assert response.data == b""
+    assert "Content-Type" not in response.headers
+
+
 def test_s32_every_response_is_no_store(api: Api) -> None:
     tokens = api.signup()
     for response in (

@@ -61,7 +61,9 @@ def test_name_is_trimmed() -> None:
     assert parse_name("  Ada Lovelace  ") == "Ada Lovelace"
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "x" * 81, "Ada\nLovelace", "Ada\x07", "A\u2028B"])
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "x" * 81, "Ada\nLovelace", "Ada\x07", "A\u2028B", "\u200b", "\u200e \u200b"]
+)
 def test_invalid_names_are_refused(raw: str) -> None:
     with pytest.raises(InvalidName):
         parse_name(raw)
@@ -69,3 +71,8 @@ def test_invalid_names_are_refused(raw: str) -> None:
 
 def test_name_of_80_characters_and_emoji_is_fine() -> None:
     assert parse_name("é" * 79 + "🙂") == "é" * 79 + "🙂"
+
+
+def test_format_characters_inside_a_name_are_kept() -> None:
+    family = "\U0001f469\u200d\U0001f467"  # woman, zero-width joiner, girl
+    assert parse_name(f"Ada {family}") == f"Ada {family}"
