@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from itertools import count
 
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import Engine, bindparam, case, delete, select
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Insert
@@ -54,22 +54,18 @@ class SqlThrottle:
         self._scope = scope
         self._clock = clock
         self._attempts = count(1)
+        # Built once: constructing the upsert cost more than running it.
+        self._count = _count_statement(engine.dialect.name)
 
     def attempt(self, key: str) -> int:
         now = self._clock()
-        row = self._key(key)
+        values = {"key_hash": self._key(key), "now": now, "ends_at": now + self._window}
         try:
             with self._engine.begin() as connection:
-                connection.execute(self._count(row, now))
-                attempts, ends = connection.execute(
-                    select(throttle_windows.c.attempts, throttle_windows.c.ends_at).where(
-                        throttle_windows.c.key_hash == row
-                    )
-                ).one()
+                connection.execute(self._count, values)
+                attempts, ends = connection.execute(_READ, values).one()
                 if next(self._attempts) % SWEEP_EVERY == 0:
-                    connection.execute(
-                        delete(throttle_windows).where(throttle_windows.c.ends_at <= now)
-                    )
+                    connection.execute(_SWEEP, values)
         except SQLAlchemyError as error:
             raise _unavailable(error) from error
         return 0 if attempts <= self._limit else max(math.ceil(ends - now), 1)
@@ -77,39 +73,44 @@ class SqlThrottle:
     def reset(self, key: str) -> None:
         try:
             with self._engine.begin() as connection:
-                connection.execute(
-                    delete(throttle_windows).where(throttle_windows.c.key_hash == self._key(key))
-                )
+                connection.execute(_FORGET, {"key_hash": self._key(key)})
         except SQLAlchemyError as error:
             raise _unavailable(error) from error
 
     def _key(self, key: str) -> str:
         return hashlib.sha256(f"{self._scope}:{key}".encode()).hexdigest()
 
-    def _count(self, key_hash: str, now: float) -> Insert:
-        """Open a window, or count one more attempt in the open one."""
-        row = throttle_windows.c
-        ended = row.ends_at <= now
-        values = {"key_hash": key_hash, "ends_at": now + self._window, "attempts": 1}
-        if self._engine.dialect.name in {"mysql", "mariadb"}:
-            # MySQL assigns left to right: `attempts` is set while `ends_at`
-            # still holds the old window's end.
-            on_duplicate = mysql.insert(throttle_windows).values(values)
-            return on_duplicate.on_duplicate_key_update(
-                [
-                    ("attempts", case((ended, 1), else_=row.attempts + 1)),
-                    ("ends_at", case((ended, on_duplicate.inserted.ends_at), else_=row.ends_at)),
-                ]
-            )
-        insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
-        upsert = insert(throttle_windows).values(values)
-        return upsert.on_conflict_do_update(
-            index_elements=[row.key_hash],
-            set_={
-                "attempts": case((ended, 1), else_=row.attempts + 1),
-                "ends_at": case((ended, upsert.excluded.ends_at), else_=row.ends_at),
-            },
+
+_ROW = throttle_windows.c
+_READ = select(_ROW.attempts, _ROW.ends_at).where(_ROW.key_hash == bindparam("key_hash"))
+_FORGET = delete(throttle_windows).where(_ROW.key_hash == bindparam("key_hash"))
+_SWEEP = delete(throttle_windows).where(_ROW.ends_at <= bindparam("now"))
+
+
+def _count_statement(dialect: str) -> Insert:
+    """Open a window (a new row, or an ended one restarted), or count one more
+    attempt in the open one. Parameters: ``key_hash``, ``now``, ``ends_at``."""
+    values = {"key_hash": bindparam("key_hash"), "ends_at": bindparam("ends_at"), "attempts": 1}
+    ended = _ROW.ends_at <= bindparam("now")
+    if dialect in {"mysql", "mariadb"}:
+        # MySQL assigns left to right: `attempts` is set while `ends_at` still
+        # holds the old window's end.
+        on_duplicate = mysql.insert(throttle_windows).values(values)
+        return on_duplicate.on_duplicate_key_update(
+            [
+                ("attempts", case((ended, 1), else_=_ROW.attempts + 1)),
+                ("ends_at", case((ended, on_duplicate.inserted.ends_at), else_=_ROW.ends_at)),
+            ]
         )
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = insert(throttle_windows).values(values)
+    return upsert.on_conflict_do_update(
+        index_elements=[_ROW.key_hash],
+        set_={
+            "attempts": case((ended, 1), else_=_ROW.attempts + 1),
+            "ends_at": case((ended, upsert.excluded.ends_at), else_=_ROW.ends_at),
+        },
+    )
 
 
 def _unavailable(error: SQLAlchemyError) -> ThrottleUnavailable:
