@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from adapters.http_flask import server_errors
+
 # Each login in flight holds the argon2 memory cost (64 MiB at the default
 # profile) on top of the worker's own resident size (about 60 MiB measured).
 ARGON2_MIB = 64
@@ -48,6 +50,9 @@ keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None  # the app writes one JSON line per request
 errorlog = "-"
+# What gunicorn refuses before the app sees it (an over-long request line,
+# oversized headers) is answered as problem details too, not an HTML page.
+server_errors.install()
 
 # Prometheus multiprocess mode: every worker counts into files here.
 metrics_dir = os.environ.setdefault(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -86,3 +87,41 @@ def test_metrics_add_up_every_workers_counts(tmp_path: Path) -> None:
             if line.startswith('accounts_http_requests_total{method="GET",route="/health"')
         )
         assert served >= 20 + WORKERS  # every worker's count, not one worker's
+
+
+def raw_response(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """Send bytes as they are; the status line, headers and body of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return status, headers, body
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431),
+        (b"GET /" + b"a" * 5000 + b"?access_token=secret HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"NOT HTTP AT ALL\r\n\r\n", 400),
+    ],
+)
+def test_s31_what_gunicorn_refuses_itself_is_problem_details_too(
+    tmp_path: Path, request_bytes: bytes, status: int
+) -> None:
+    with gunicorn_server(tmp_path, {}, workers=1) as server:
+        line, headers, body = raw_response(server.port, request_bytes)
+    assert line.split(" ", 2)[1] == str(status)
+    assert headers["Content-Type"] == "application/problem+json"
+    assert headers["Cache-Control"] == "no-store"
+    problem = json.loads(body)
+    assert problem["status"] == status
+    assert problem["request_id"] == headers["X-Request-ID"]
+    assert {"type", "title", "detail"} <= set(problem)
+    # nothing of the request is echoed
+    assert b"secret" not in body
+    assert b"aaaa" not in body

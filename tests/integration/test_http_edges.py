@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from adapters.http_flask import server_errors
 from adapters.http_flask.context import EXTENSION
 from main import Settings, create_app
 from tests.integration.conftest import PASSWORD, Api, assert_problem, make_settings
@@ -239,3 +240,16 @@ def test_cors_origins_come_from_the_environment() -> None:
         }
     )
     assert settings.cors_origins == ("https://a.example", "https://b.example")
+
+
+def test_s31_gunicorns_own_500_says_nothing_of_its_cause() -> None:
+    """gunicorn answers 500 itself when the app breaks outside Flask (a bad header)."""
+    head, _, body = server_errors.problem_bytes(500).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert json.loads(body) | {"request_id": None} == {
+        "type": "https://accounts.example/problems/internal-error",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "The server could not complete the request.",
+        "request_id": None,
+    }
