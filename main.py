@@ -57,10 +57,6 @@ def throttles(
 ) -> tuple[LoginThrottle, LoginThrottle, Redis | None]:
     """Per-account and per-address throttles, shared by every worker and host:
     through Redis when ``REDIS_URL`` is set, else through the database."""
-    windows = [
-        ("login", settings.login_throttle_limit, settings.login_throttle_window_seconds),
-        ("address", settings.address_throttle_limit, settings.address_throttle_window_seconds),
-    ]
     client = (
         Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
         if settings.redis_url
@@ -80,7 +76,10 @@ def throttles(
         )
         return FailOpen(throttle) if settings.throttle_fail_open else throttle
 
-    account, address = (store(*window) for window in windows)
+    account = store("login", settings.login_throttle_limit, settings.login_throttle_window_seconds)
+    address = store(
+        "address", settings.address_throttle_limit, settings.address_throttle_window_seconds
+    )
     return account, address, client
 
 
