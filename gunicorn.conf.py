@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.http_flask import server_errors
+from settings import settings_or_exit
 
 # Each login in flight holds the argon2 memory cost (64 MiB at the default
 # profile) on top of the worker's own resident size (about 60 MiB measured).
@@ -61,7 +62,10 @@ metrics_dir = os.environ.setdefault(
 
 
 def on_starting(_server: Any) -> None:
-    """Counts of a previous run must not leak into this one."""
+    """Refuse a bad configuration here, once: a worker that exits while
+    booting is only replaced by another, forever. Then start the metrics
+    afresh: counts of a previous run must not leak into this one."""
+    settings_or_exit()
     shutil.rmtree(metrics_dir, ignore_errors=True)
     os.makedirs(metrics_dir, exist_ok=True)
 

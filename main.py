@@ -46,7 +46,7 @@ from application.use_cases.tokens import SessionLifetimes
 from domain.errors import DomainError
 from domain.passwords import PasswordPolicy
 from domain.users import Role
-from settings import ROOT, ConfigError, Settings
+from settings import ROOT, Settings, settings_or_exit
 
 MIGRATIONS = ROOT / "migrations"
 DATABASE_ENGINE = "accounts.database_engine"
@@ -132,11 +132,7 @@ def wire(settings: Settings) -> tuple[Accounts, Engine, Redis | None]:
 
 def create_app(settings: Settings | None = None) -> Flask:
     if settings is None:
-        try:
-            settings = Settings.from_env()
-        except ConfigError as error:
-            print(f"accounts: refusing to start: {error}", file=sys.stderr)
-            raise SystemExit(1) from None
+        settings = settings_or_exit()
     json_logs = (
         settings.log_format or ("json" if settings.env == "production" else "text")
     ) == "json"

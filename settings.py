@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -195,6 +196,16 @@ class Settings:
         except ValueError as error:
             raise ConfigError(f"a numeric setting is not a whole number: {error}") from None
         return cls(**values)
+
+
+def settings_or_exit() -> Settings:
+    """The settings from the environment, or the one-line reason why not on
+    standard error and exit status 1: a service must not start half-configured."""
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        print(f"accounts: refusing to start: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _list(value: str | None) -> tuple[str, ...]:

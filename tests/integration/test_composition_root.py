@@ -13,7 +13,7 @@ from flask import Flask
 
 import main
 import settings
-from main import ConfigError, Settings
+from settings import ConfigError, Settings
 from tests.integration.conftest import Api, make_settings
 
 STRONG = "x" * 32
@@ -95,6 +95,28 @@ def test_s34_production_start_fails_with_a_one_line_reason(tmp_path: Path) -> No
     assert result.stderr.strip().splitlines() == [
         "accounts: refusing to start: SECRET_KEY and JWT_SECRET_KEY must be set in production"
     ]
+
+
+def test_s34_gunicorn_refuses_once_instead_of_respawning_workers() -> None:
+    """The check runs in gunicorn's master: a worker that exited while booting
+    would only be replaced by the next one, printing the reason forever."""
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "main:create_app()",
+        ],
+        env={"APP_ENV": "production", "SECRET_KEY": "short", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        cwd=Path(main.__file__).parent,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    refusals = [line for line in result.stderr.splitlines() if "refusing to start" in line]
+    assert refusals == ["accounts: refusing to start: JWT_SECRET_KEY must be set in production"]
 
 
 def test_development_makes_secrets_once_with_mode_0600(
