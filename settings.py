@@ -16,6 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from adapters.security.argon2_hasher import PROFILES
 from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
 
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
 MIN_SECRET_BYTES = 32
 ENVIRONMENTS = ("development", "production")
+DATABASE_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
 
 
 # Settings field -> environment variable, by how the value is read.
@@ -114,6 +118,7 @@ class Settings:
             raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
             raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
+        _check_database_url(self.database_url)
         if self.log_format not in {"", "json", "text"}:
             raise ConfigError("LOG_FORMAT must be json or text")
         if self.jwt_algorithm not in ALGORITHMS:
@@ -196,6 +201,17 @@ class Settings:
         except ValueError as error:
             raise ConfigError(f"a numeric setting is not a whole number: {error}") from None
         return cls(**values)
+
+
+def _check_database_url(url: str) -> None:
+    """A URL of a backend this service runs on. The URL is never quoted back:
+    it may hold a password."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ConfigError("DATABASE_URL is not a database URL") from None
+    if backend not in DATABASE_BACKENDS:
+        raise ConfigError(f"DATABASE_URL must be one of {', '.join(DATABASE_BACKENDS)}")
 
 
 def settings_or_exit() -> Settings:

@@ -82,6 +82,19 @@ def test_unknown_environment_and_bad_lifetimes_are_refused() -> None:
         Settings(secret_key=STRONG, jwt_secret_key=STRONG, password_min_length=4)
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("nonsense", "DATABASE_URL is not a database URL"),
+        ("mongodb://root:hunter2@db/accounts", "DATABASE_URL must be one of"),
+    ],
+)
+def test_a_database_url_of_no_supported_backend_is_refused_unquoted(url: str, reason: str) -> None:
+    with pytest.raises(ConfigError, match=reason) as refused:
+        Settings(secret_key=STRONG, jwt_secret_key=STRONG, database_url=url)
+    assert "hunter2" not in str(refused.value)
+
+
 def test_s34_production_start_fails_with_a_one_line_reason(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-c", "import main; main.create_app()"],
