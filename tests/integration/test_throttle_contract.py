@@ -6,7 +6,6 @@ worker of every host that shares it) and in Redis.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,14 +49,10 @@ def store(request: pytest.FixtureRequest, ticks: Ticks, tmp_path: Path) -> Itera
     if request.param == "memory":
         yield lambda limit, window: InMemoryThrottle(limit, window, monotonic=ticks)
     elif request.param == "redis":
-        client = Redis.from_url(redis_url())
-        prefix = f"test-{uuid.uuid4().hex[:12]}:"
+        client, prefix = Redis.from_url(redis_url()), request.getfixturevalue("prefix")
         yield lambda limit, window: RedisThrottle(
             client, limit=limit, window_seconds=window, prefix=prefix
         )
-        keys = list(client.scan_iter(f"{prefix}*"))
-        if keys:
-            client.delete(*keys)
         client.close()
     else:
         with migrated_database(request.param, tmp_path) as url:
