@@ -22,7 +22,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.run
 	$(BIN)/flask --app main db upgrade
-	$(BIN)/gunicorn -c gunicorn.conf.py "main:create_app()"
+	$(BIN)/python -m serve
 
 test: $(VENV)/.dev lint typecheck imports
 	$(BIN)/pytest

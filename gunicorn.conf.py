@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from adapters.http_flask import server_errors
-from settings import settings_or_exit
 
 # Each login in flight holds the argon2 memory cost (64 MiB at the default
 # profile) on top of the worker's own resident size (about 60 MiB measured).
@@ -55,19 +54,28 @@ errorlog = "-"
 # oversized headers) is answered as problem details too, not an HTML page.
 server_errors.install()
 
+# gunicorn >= 25 opens a control socket at ~/.gunicorn/gunicorn.ctl (or in
+# XDG_RUNTIME_DIR), one path for every instance of the same user, which take
+# it from each other; nothing here uses gunicornc.
+control_socket_disable = True
+
 # Prometheus multiprocess mode: every worker counts into files here.
-metrics_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="accounts-metrics-")
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+    prefix="accounts-metrics-"
 )
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
 
 
 def on_starting(_server: Any) -> None:
     """Refuse a bad configuration here, once: a worker that exits while
-    booting is only replaced by another, forever. Then start the metrics
-    afresh: counts of a previous run must not leak into this one."""
-    settings_or_exit()
+    booting is only replaced by another, forever. The metrics start afresh
+    first (counts of a previous run must not leak into this one): importing
+    the app opens its metric files there."""
     shutil.rmtree(metrics_dir, ignore_errors=True)
     os.makedirs(metrics_dir, exist_ok=True)
+    from main import settings_or_exit
+
+    settings_or_exit()
 
 
 def child_exit(_server: Any, worker: Any) -> None:

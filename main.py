@@ -1,61 +1,101 @@
-"""The composition root: configuration from the environment, adapters wired to the core.
+"""The composition root: the only module that knows every adapter.
 
-This is the only module that knows every adapter. ``create_app()`` serves
-``gunicorn "main:create_app()"`` and ``flask --app main``; ``python main.py``
-runs the development server.
+``create_app()`` serves ``gunicorn "main:create_app()"`` and ``flask --app
+main``; ``python main.py`` runs the development server. Everything here
+chooses an adapter or hands a setting to one; the work is done elsewhere.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
-from pathlib import Path
 
-import click
-from alembic import command
-from alembic.config import Config as AlembicConfig
+from argon2 import Parameters
 from flask import Flask
 from redis import Redis
 from sqlalchemy import Engine
 
 from adapters.audit.events_log import AUDIT_LOGGER, LoggingEventPublisher
-from adapters.http_flask.app import create_app as create_http_app
-from adapters.http_flask.docs import document
+from adapters.http_flask.app import build_app
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability import metrics
-from adapters.observability.json_logs import JsonLineFormatter
+from adapters.observability.logging_setup import configure_logging
 from adapters.persistence.sqlalchemy.engine import PoolSettings, create_database_engine, ping
-from adapters.persistence.sqlalchemy.throttle import SqlThrottle
+from adapters.persistence.sqlalchemy.migrations import Migrations
+from adapters.persistence.sqlalchemy.throttle import SqlAttemptCounter
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
 from adapters.security.jwt_access_tokens import JwtAccessTokens
+from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.system import SystemClock, UuidV7Generator
-from adapters.throttle.redis import RedisThrottle
-from application.accounts import Accounts, build_accounts
-from application.fan_out import FanOut
-from application.ports import LoginThrottle
-from application.use_cases.register import RegisterCommand
-from application.use_cases.throttling import FailOpen
-from application.use_cases.tokens import SessionLifetimes
-from domain.errors import DomainError
+from adapters.throttle.redis import RedisAttemptCounter
+from application.core import Core, Ports, build_core
+from application.ports import AttemptCounter
+from application.sessions.tokens import SessionLifetimes
+from application.throttling import FailOpen
 from domain.passwords import PasswordPolicy
-from domain.users import Role
-from settings import ROOT, Settings, settings_or_exit
+from settings import ConfigError, Settings
 
-MIGRATIONS = ROOT / "migrations"
 DATABASE_ENGINE = "accounts.database_engine"
 
 
-def throttles(
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    """The settings, with what only the adapters can judge checked too:
+    ``ConfigError`` names the first thing wrong."""
+    settings = Settings.from_env(environ)
+    access_token_keys(settings)
+    argon2_parameters(settings)
+    return settings
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or the one-line reason why not on standard error and exit
+    status 1: a service must not start half-configured."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        print(f"accounts: refusing to start: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def access_token_keys(settings: Settings) -> KeySet:
+    """HS256 from JWT_SECRET_KEY, or RS256/EdDSA from a PEM private key; the
+    previous keys still verify, so a rotation logs nobody out."""
+    try:
+        if settings.jwt_algorithm not in ALGORITHMS:
+            raise InvalidKey(f"JWT_ALGORITHM must be one of {', '.join(ALGORITHMS)}")
+        if settings.jwt_algorithm == "HS256":
+            return KeySet.hmac(
+                settings.jwt_secret_key.encode(),
+                tuple(key.encode() for key in settings.jwt_previous_secret_keys),
+            )
+        if not settings.jwt_private_key:
+            raise InvalidKey(
+                f"{settings.jwt_algorithm} needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE"
+            )
+        return KeySet.from_pem(
+            settings.jwt_algorithm,
+            settings.jwt_private_key.encode(),
+            tuple(key.encode() for key in settings.jwt_previous_public_keys),
+        )
+    except InvalidKey as error:
+        raise ConfigError(str(error)) from None
+
+
+def argon2_parameters(settings: Settings) -> Parameters:
+    if settings.argon2_profile not in PROFILES:
+        raise ConfigError(f"ARGON2_PROFILE must be one of {', '.join(PROFILES)}")
+    return PROFILES[settings.argon2_profile]
+
+
+def attempt_counters(
     settings: Settings, engine: Engine
-) -> tuple[LoginThrottle, LoginThrottle, Redis | None]:
-    """Per-account and per-address throttles, shared by every worker and host:
+) -> tuple[AttemptCounter, AttemptCounter, Redis | None]:
+    """Per-account and per-address counters, shared by every worker and host:
     through Redis when ``REDIS_URL`` is set, else through the database."""
     client = (
         Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
@@ -63,18 +103,18 @@ def throttles(
         else None
     )
 
-    def store(name: str, limit: int, window: int) -> LoginThrottle:
-        throttle: LoginThrottle = (
-            SqlThrottle(engine, limit=limit, window_seconds=window, scope=name)
+    def store(name: str, limit: int, window: int) -> AttemptCounter:
+        counter: AttemptCounter = (
+            SqlAttemptCounter(engine, limit=limit, window_seconds=window, scope=name)
             if client is None
-            else RedisThrottle(
+            else RedisAttemptCounter(
                 client,
                 limit=limit,
                 window_seconds=window,
                 prefix=f"{settings.redis_prefix}throttle:{name}:",
             )
         )
-        return FailOpen(throttle) if settings.throttle_fail_open else throttle
+        return FailOpen(counter) if settings.throttle_fail_open else counter
 
     account = store("login", settings.login_throttle_limit, settings.login_throttle_window_seconds)
     address = store(
@@ -83,9 +123,8 @@ def throttles(
     return account, address, client
 
 
-def wire(settings: Settings) -> tuple[Accounts, Engine, Redis | None]:
-    """Choose the adapters and build the core with them."""
-    engine = create_database_engine(
+def database_engine(settings: Settings) -> Engine:
+    return create_database_engine(
         settings.database_url,
         PoolSettings(
             size=settings.db_pool_size,
@@ -96,53 +135,66 @@ def wire(settings: Settings) -> tuple[Accounts, Engine, Redis | None]:
             pre_ping=settings.db_pool_pre_ping,
         ),
     )
-    # A key of its own for successor derivation, separated from SECRET_KEY's other uses.
-    refresh_tokens = OpaqueRefreshTokens(
-        hashlib.sha256(b"accounts refresh successor\0" + settings.secret_key.encode()).digest()
+
+
+def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
+    """Choose the adapters and build the core with them."""
+    engine = database_engine(settings)
+    account_attempts, address_attempts, redis_client = attempt_counters(settings, engine)
+    listeners = (LoggingEventPublisher(), metrics.MetricsEventPublisher())
+    core = build_core(
+        Ports(
+            uow=partial(SqlAlchemyUnitOfWork, engine, listeners=listeners),
+            hasher=Argon2Hasher(argon2_parameters(settings)),
+            access_tokens=JwtAccessTokens(
+                access_token_keys(settings),
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                lifetime=settings.access_token_ttl,
+                clock=SystemClock(),
+            ),
+            # A key of its own for successor derivation, apart from SECRET_KEY's other uses.
+            refresh_tokens=OpaqueRefreshTokens(
+                hashlib.sha256(
+                    b"accounts refresh successor\0" + settings.secret_key.encode()
+                ).digest()
+            ),
+            clock=SystemClock(),
+            ids=UuidV7Generator(),
+            account_attempts=account_attempts,
+            address_attempts=address_attempts,
+            policy=PasswordPolicy(
+                min_length=settings.password_min_length,
+                require_composition=settings.password_require_composition,
+                service_name=settings.service_name,
+            ),
+            lifetimes=SessionLifetimes(
+                refresh_token=settings.refresh_token_ttl,
+                session=settings.session_ttl,
+                reuse_grace=settings.refresh_reuse_grace,
+            ),
+        )
     )
-    account_throttle, address_throttle, redis_client = throttles(settings, engine)
-    accounts = build_accounts(
-        uow=partial(SqlAlchemyUnitOfWork, engine),
-        hasher=Argon2Hasher(PROFILES[settings.argon2_profile]),
-        access_tokens=JwtAccessTokens(
-            settings.jwt_keys(),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            lifetime=settings.access_token_ttl,
-        ),
-        refresh_tokens=refresh_tokens,
-        clock=SystemClock(),
-        ids=UuidV7Generator(),
-        policy=PasswordPolicy(
-            min_length=settings.password_min_length,
-            require_composition=settings.password_require_composition,
-            service_name=settings.service_name,
-        ),
-        lifetimes=SessionLifetimes(
-            refresh_token=settings.refresh_token_ttl,
-            session=settings.session_ttl,
-            reuse_grace=settings.refresh_reuse_grace,
-        ),
-        account_throttle=account_throttle,
-        address_throttle=address_throttle,
-        events=FanOut(LoggingEventPublisher(), metrics.MetricsEventPublisher()),
-    )
-    return accounts, engine, redis_client
+    return core, engine, redis_client
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     if settings is None:
         settings = settings_or_exit()
-    json_logs = (
-        settings.log_format or ("json" if settings.env == "production" else "text")
-    ) == "json"
-    _configure_logging(settings.log_level, json_logs)
-    accounts, engine, redis_client = wire(settings)
+    configure_logging(
+        settings.log_level,
+        json_lines=(settings.log_format or ("json" if settings.env == "production" else "text"))
+        == "json",
+        context=RequestContextFilter(),
+        audit_logger=AUDIT_LOGGER,
+    )
+    core, engine, redis_client = wire(settings)
     checks: dict[str, Callable[[], object]] = {"database": partial(ping, engine)}
     if redis_client is not None:
         checks["redis"] = redis_client.ping
-    app = create_http_app(
-        accounts,
+    app = build_app(
+        core,
+        migrations=Migrations(settings.database_url),
         readiness_checks=checks,
         max_body_bytes=settings.max_body_bytes,
         trusted_proxies=settings.trusted_proxies,
@@ -157,97 +209,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         metrics_token=settings.metrics_token or None,
     )
     app.extensions[DATABASE_ENGINE] = engine  # for whoever ends the app's life
-    _register_commands(app, settings, accounts)
     return app
-
-
-def _configure_logging(level: str, json_lines: bool) -> None:
-    """Application and request logs as JSON lines (production) or text for
-    people (development); the audit trail always as JSON lines. Every line
-    carries the request id and client address of the request that wrote it."""
-    root = logging.getLogger()
-    if any(isinstance(f, RequestContextFilter) for h in root.handlers for f in h.filters):
-        return
-    # No format here (nor gunicorn's) shows a record's thread, multiprocessing
-    # name or call site: not collecting them spares every record a stack walk
-    # (the logging HOWTO, "Optimization").
-    logging.logThreads = False
-    logging.logMultiprocessing = False
-    logging._srcfile = None
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestContextFilter())
-    handler.setFormatter(
-        JsonLineFormatter()
-        if json_lines
-        else logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
-    root.addHandler(handler)
-    root.setLevel(level.upper())
-    audit = logging.getLogger(AUDIT_LOGGER)
-    audit_handler = logging.StreamHandler()
-    audit_handler.addFilter(RequestContextFilter())
-    audit_handler.setFormatter(JsonLineFormatter())
-    audit.addHandler(audit_handler)
-    audit.setLevel(logging.INFO)
-    audit.propagate = False
-
-
-def openapi_text(app: Flask) -> str:
-    """The OpenAPI document as the committed openapi.json holds it."""
-    return json.dumps(document(app), indent=2, sort_keys=True) + "\n"
-
-
-def alembic_config(database_url: str) -> AlembicConfig:
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    return config
-
-
-def _register_commands(app: Flask, settings: Settings, accounts: Accounts) -> None:
-    @app.cli.group("db")
-    def db() -> None:
-        """Database migrations (Alembic)."""
-
-    @db.command("upgrade")
-    @click.argument("revision", default="head")
-    def upgrade(revision: str) -> None:
-        """Apply migrations up to REVISION (default: head)."""
-        command.upgrade(alembic_config(settings.database_url), revision)
-
-    @db.command("downgrade")
-    @click.argument("revision")
-    def downgrade(revision: str) -> None:
-        """Revert migrations down to REVISION (base: all of them)."""
-        command.downgrade(alembic_config(settings.database_url), revision)
-
-    @db.command("revision")
-    @click.option("-m", "--message", required=True)
-    def revision(message: str) -> None:
-        """Write a new migration from the difference between the tables and the database."""
-        command.revision(alembic_config(settings.database_url), message, autogenerate=True)
-
-    @app.cli.command("openapi")
-    @click.option("--output", type=click.Path(dir_okay=False), default="openapi.json")
-    def openapi(output: str) -> None:
-        """Write the OpenAPI document (the one /api/v1/openapi.json serves) to a file."""
-        Path(output).write_text(openapi_text(app))
-        click.echo(f"wrote {output}")
-
-    @app.cli.command("create-admin")
-    @click.option("--email", required=True)
-    @click.option("--name", required=True)
-    @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
-    def create_admin(email: str, name: str, password_stdin: bool) -> None:
-        """Create an admin account; the password is read from standard input."""
-        if not password_stdin:
-            raise click.UsageError("pass --password-stdin: a password is never an argument")
-        password = sys.stdin.readline().rstrip("\r\n")
-        try:
-            user = accounts.register(RegisterCommand(email, name, password, role=Role.ADMIN))
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
-        click.echo(f"created admin {user.email} ({user.id})")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The service's settings: one typed object, read from the environment once.
 
 This module and ``main.py`` are the only code that reads the environment;
-everything else is handed what it needs.
+everything else is handed what it needs. Settings are plain values: this
+module imports no adapter, and the composition root checks what only an
+adapter can judge (key material, hashing profiles) before anything starts.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,8 +20,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from adapters.security.argon2_hasher import PROFILES
-from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
+from domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -121,39 +121,17 @@ class Settings:
         _check_database_url(self.database_url)
         if self.log_format not in {"", "json", "text"}:
             raise ConfigError("LOG_FORMAT must be json or text")
-        if self.jwt_algorithm not in ALGORITHMS:
-            raise ConfigError(f"JWT_ALGORITHM must be one of {', '.join(ALGORITHMS)}")
-        try:
-            self.jwt_keys()
-        except InvalidKey as error:
-            raise ConfigError(str(error)) from None
-        if self.argon2_profile not in PROFILES:
-            raise ConfigError(f"ARGON2_PROFILE must be one of {', '.join(PROFILES)}")
         if self.env == "production":
             if self.debug:
                 raise ConfigError("debug mode is refused in production")
             if self.argon2_profile == "cheapest":
                 raise ConfigError("ARGON2_PROFILE=cheapest is for tests, refused in production")
-        if not 8 <= self.password_min_length <= 128:
-            raise ConfigError("PASSWORD_MIN_LENGTH must be within 8..128")
+        if not MIN_PASSWORD_LENGTH <= self.password_min_length <= MAX_PASSWORD_LENGTH:
+            raise ConfigError(
+                f"PASSWORD_MIN_LENGTH must be within {MIN_PASSWORD_LENGTH}..{MAX_PASSWORD_LENGTH}"
+            )
         if self.access_token_ttl <= timedelta(0) or self.refresh_token_ttl > self.session_ttl:
             raise ConfigError("token lifetimes must be positive and refresh <= session")
-
-    def jwt_keys(self) -> KeySet:
-        """HS256 from JWT_SECRET_KEY, or RS256/EdDSA from a PEM private key; the
-        previous keys still verify, so a rotation logs nobody out."""
-        if self.jwt_algorithm == "HS256":
-            return KeySet.hmac(
-                self.jwt_secret_key.encode(),
-                tuple(key.encode() for key in self.jwt_previous_secret_keys),
-            )
-        if not self.jwt_private_key:
-            raise InvalidKey(f"{self.jwt_algorithm} needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE")
-        return KeySet.from_pem(
-            self.jwt_algorithm,
-            self.jwt_private_key.encode(),
-            tuple(key.encode() for key in self.jwt_previous_public_keys),
-        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -212,16 +190,6 @@ def _check_database_url(url: str) -> None:
         raise ConfigError("DATABASE_URL is not a database URL") from None
     if backend not in DATABASE_BACKENDS:
         raise ConfigError(f"DATABASE_URL must be one of {', '.join(DATABASE_BACKENDS)}")
-
-
-def settings_or_exit() -> Settings:
-    """The settings from the environment, or the one-line reason why not on
-    standard error and exit status 1: a service must not start half-configured."""
-    try:
-        return Settings.from_env()
-    except ConfigError as error:
-        print(f"accounts: refusing to start: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
 
 
 def _list(value: str | None) -> tuple[str, ...]:

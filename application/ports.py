@@ -58,12 +58,9 @@ class SessionRepository(Protocol):
 
     def add(self, session: Session) -> None: ...
 
-    def touch(
-        self, session_id: UUID, now: datetime, user_agent: str | None, ip: str | None
-    ) -> bool:
-        """Record a use of an active session; False if it is revoked (by a concurrent logout)."""
-
-    def revoke(self, session_id: UUID, now: datetime) -> None: ...
+    def update(self, session: Session) -> bool:
+        """Store a session's use or revocation; False, storing nothing, if the
+        stored session was revoked meanwhile (a concurrent logout wins)."""
 
     def list_active(self, user_id: UUID, now: datetime) -> list[Session]:
         """The user's sessions that are neither revoked nor past their end."""
@@ -81,13 +78,23 @@ class SessionRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction over the repositories; leaving without ``commit`` rolls back."""
+    """One transaction over the repositories; leaving without ``commit`` rolls back.
+
+    Events recorded in it are written by the adapter's in-transaction writers
+    (what must be as durable as the change: stored audit events, the mail
+    outbox) as part of ``commit``, and handed to the after-commit listeners
+    (log lines, metrics) only once the commit succeeded. A unit of work left
+    without a commit delivers nothing.
+    """
 
     @property
     def users(self) -> UserRepository: ...
 
     @property
     def sessions(self) -> SessionRepository: ...
+
+    def record(self, event: Event) -> None:
+        """Keep ``event`` for the commit; a read-only unit of work refuses."""
 
     def __enter__(self) -> Self: ...
 
@@ -150,7 +157,7 @@ class RefreshTokens(Protocol):
         the same successor can be handed out again within the reuse grace."""
 
 
-class LoginThrottle(Protocol):
+class AttemptCounter(Protocol):
     """Attempts per key in a fixed window, counted before the attempt is judged.
 
     Counting first makes the limit exact under concurrency: of many requests
@@ -165,7 +172,7 @@ class LoginThrottle(Protocol):
 
 
 class EventPublisher(Protocol):
-    """Where the audit trail goes. Called after the fact is committed."""
+    """An after-commit listener: hears each event once its change is committed."""
 
     def publish(self, event: Event) -> None: ...
 

@@ -19,10 +19,10 @@ from alembic import command
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from adapters.persistence.sqlalchemy.migrations import alembic_config
 from adapters.persistence.sqlalchemy.tables import users
 from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
 from adapters.system import UuidV7Generator
-from main import alembic_config
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/accounts_bench"
 PASSWORD = "bench passphrase 1234"

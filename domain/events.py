@@ -39,7 +39,15 @@ class LoginFailed(Event):
 @dataclass(frozen=True, slots=True)
 class AttemptThrottled(Event):
     scope: str  # account or address
-    action: str  # login, register or refresh
+    action: str  # login, register, refresh, or what a password check guards
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordCheckFailed(Event):
+    """A signed-in user gave a wrong current password to confirm ``action``."""
+
+    user_id: UUID
+    action: str  # password_change (later: email_change, mfa, account_deletion)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from importlib import resources
 from domain.errors import PasswordRejected
 from domain.users import Email
 
+MIN_PASSWORD_LENGTH = 8  # the least a policy may ask; PASSWORD_MIN_LENGTH raises it
 MAX_PASSWORD_LENGTH = 128
 # A local part this short ("al@...") would forbid half the alphabet; longer
 # ones are what people actually reuse as passwords.
@@ -32,14 +33,16 @@ def common_passwords() -> frozenset[str]:
 class PasswordPolicy:
     """What a new password must satisfy. No composition rules unless asked (S2)."""
 
-    min_length: int = 8
+    min_length: int = MIN_PASSWORD_LENGTH
     require_composition: bool = False
     service_name: str = "accounts"
     blocklist: frozenset[str] = field(default_factory=common_passwords, repr=False)
 
     def __post_init__(self) -> None:
-        if not 8 <= self.min_length <= MAX_PASSWORD_LENGTH:
-            raise ValueError(f"min_length must be within 8..{MAX_PASSWORD_LENGTH}")
+        if not MIN_PASSWORD_LENGTH <= self.min_length <= MAX_PASSWORD_LENGTH:
+            raise ValueError(
+                f"min_length must be within {MIN_PASSWORD_LENGTH}..{MAX_PASSWORD_LENGTH}"
+            )
 
     def check(self, password: str, email: Email, field: str = "password") -> str:
         """Return the normalised password, or raise ``PasswordRejected`` naming the rule."""

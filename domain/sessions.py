@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 MAX_USER_AGENT_LENGTH = 512
@@ -31,8 +31,42 @@ class Session:
     user_agent: str | None = None
     ip: str | None = None
 
+    @classmethod
+    def start(
+        cls,
+        session_id: UUID,
+        user_id: UUID,
+        now: datetime,
+        lifetime: timedelta,
+        user_agent: str | None,
+        ip: str | None,
+    ) -> Session:
+        """A new session, good for ``lifetime`` from ``now`` however often it is used."""
+        return cls(
+            id=session_id,
+            user_id=user_id,
+            created_at=now,
+            last_used_at=now,
+            expires_at=now + lifetime,
+            user_agent=clip_user_agent(user_agent),
+            ip=ip,
+        )
+
     def is_active(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
+
+    def touch(self, now: datetime, user_agent: str | None, ip: str | None) -> None:
+        """Record a use; a client that names no user agent or address keeps the last ones."""
+        self.last_used_at = now
+        self.user_agent = clip_user_agent(user_agent) or self.user_agent
+        self.ip = ip or self.ip
+
+    def revoke(self, now: datetime) -> bool:
+        """End the session for good; False if it had already ended."""
+        if self.revoked_at is not None:
+            return False
+        self.revoked_at = now
+        return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.errors import InvalidEmail, InvalidName
+from domain.errors import InvalidEmail, InvalidName, LastAdmin
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 80
@@ -72,6 +72,16 @@ def parse_name(raw: str, field: str = "name") -> str:
     return name
 
 
+@dataclass(frozen=True, slots=True)
+class UserChange:
+    """A partial change of a user's fields, already validated: ``None`` keeps a field."""
+
+    email: Email | None = None
+    name: str | None = None
+    role: Role | None = None
+    is_active: bool | None = None
+
+
 @dataclass(slots=True)
 class User:
     id: UUID
@@ -88,3 +98,42 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def is_active_admin(self) -> bool:
+        return self.is_admin and self.is_active
+
+    def apply(self, change: UserChange, now: datetime) -> tuple[str, ...]:
+        """Take the fields of ``change`` that differ; return their names, in field order."""
+        changed = []
+        if change.email is not None and change.email != self.email:
+            self.email = change.email
+            changed.append("email")
+        if change.name is not None and change.name != self.name:
+            self.name = change.name
+            changed.append("name")
+        if change.role is not None and change.role is not self.role:
+            self.role = change.role
+            changed.append("role")
+        if change.is_active is not None and change.is_active != self.is_active:
+            self.is_active = change.is_active
+            changed.append("is_active")
+        if changed:
+            self.updated_at = now
+        return tuple(changed)
+
+    def would_stop_being_an_active_admin(self, change: UserChange) -> bool:
+        """Whether ``change`` demotes or deactivates this user while an active admin."""
+        demoted = change.role is not None and change.role is not Role.ADMIN
+        return self.is_active_admin and (demoted or change.is_active is False)
+
+    def change_password(self, password_hash: str, now: datetime) -> None:
+        self.password_hash = password_hash
+        self.updated_at = now
+
+
+def require_another_admin(active_admins: int) -> None:
+    """The service keeps at least one active admin: the last one cannot be
+    demoted, deactivated or deleted."""
+    if active_admins <= 1:
+        raise LastAdmin()

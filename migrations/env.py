@@ -1,4 +1,4 @@
-"""Alembic environment. The database URL comes from the caller (``main.alembic_config``)."""
+"""Alembic environment. The database URL comes from the caller (``...sqlalchemy.migrations``)."""
 
 from __future__ import annotations
 

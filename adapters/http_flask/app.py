@@ -1,4 +1,4 @@
-"""The Flask app factory: the HTTP adapter around an ``Accounts`` core."""
+"""The Flask app factory: the HTTP adapter (and its CLI) around the core."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.http_flask import auth, docs, health, users
+from adapters.http_flask.cli import Migrations, init_cli
 from adapters.http_flask.context import EXTENSION
 from adapters.http_flask.edge_headers import EdgeHeaders
 from adapters.http_flask.health import READINESS_CHECKS, ReadinessChecks
@@ -18,14 +19,15 @@ from adapters.http_flask.observability import (
     init_observability,
 )
 from adapters.http_flask.problems import Problem, init_problem_handlers
-from application.accounts import Accounts
+from application.core import Core
 
 TOKEN_PARAMETERS = frozenset({"access_token", "refresh_token", "token"})
 
 
-def create_app(
-    accounts: Accounts,
+def build_app(
+    core: Core,
     *,
+    migrations: Migrations,
     readiness_checks: ReadinessChecks,
     max_body_bytes: int = 64 * 1024,
     trusted_proxies: int = 0,
@@ -37,6 +39,9 @@ def create_app(
     metrics_token: str | None = None,
 ) -> Flask:
     app = Flask(__name__)
+    # Werkzeug answers "//x" with a 308 whose absolute Location is built from
+    # the request's Host header; a path with an empty segment is a 404 instead.
+    app.url_map.merge_slashes = False
     app.wsgi_app = EdgeHeaders(app.wsgi_app, hsts=hsts)  # type: ignore[method-assign]
     if trusted_proxies:
         # X-Forwarded-For is believed only for that many proxy hops; a client
@@ -47,7 +52,7 @@ def create_app(
     # No SECRET_KEY: the API keeps no cookie session, and without a key Flask
     # skips building a signing serializer on every request.
     app.config.update(MAX_CONTENT_LENGTH=max_body_bytes)
-    app.extensions[EXTENSION] = accounts
+    app.extensions[EXTENSION] = core
     app.extensions[READINESS_CHECKS] = readiness_checks
     init_observability(
         app, observe=observe_request, render_metrics=render_metrics, metrics_token=metrics_token
@@ -82,4 +87,5 @@ def create_app(
         app.register_blueprint(blueprint)
     if api_docs:
         app.register_blueprint(docs.docs)
+    init_cli(app, core, migrations)
     return app

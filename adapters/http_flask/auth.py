@@ -8,9 +8,9 @@ from flask import Blueprint, url_for
 from werkzeug import Response
 
 from adapters.http_flask.context import (
-    accounts,
     client_info,
-    current_actor,
+    core,
+    current_caller,
     json_response,
     no_content,
 )
@@ -27,10 +27,10 @@ from adapters.http_flask.schemas import (
     TokenResponse,
     UserResponse,
 )
-from application.use_cases.change_password import ChangePasswordCommand
-from application.use_cases.login import LoginCommand
-from application.use_cases.refresh import RefreshCommand
-from application.use_cases.register import RegisterCommand
+from application.accounts.password import ChangePasswordCommand
+from application.accounts.register import RegisterCommand
+from application.sessions.login import LoginCommand
+from application.sessions.refresh import RefreshCommand
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 TAGS = ("auth",)
@@ -57,7 +57,7 @@ TAGS = ("auth",)
 def register() -> Response:
     body = parse_body(RegisterRequest)
     _, ip = client_info()
-    user = accounts().register(RegisterCommand(body.email, body.name, body.password, ip=ip))
+    user = core().accounts.register(RegisterCommand(body.email, body.name, body.password, ip=ip))
     location = url_for("users.get_user", user_id=user.id)
     return json_response(UserResponse.of(user), 201, {"Location": location})
 
@@ -75,7 +75,7 @@ def register() -> Response:
 def login() -> Response:
     body = parse_body(LoginRequest)
     user_agent, ip = client_info()
-    tokens = accounts().login(LoginCommand(body.email, body.password, user_agent, ip))
+    tokens = core().sessions.login(LoginCommand(body.email, body.password, user_agent, ip))
     return json_response(TokenResponse.of(tokens))
 
 
@@ -92,7 +92,7 @@ def login() -> Response:
 def refresh() -> Response:
     body = parse_body(RefreshRequest)
     user_agent, ip = client_info()
-    tokens = accounts().refresh(RefreshCommand(body.refresh_token, user_agent, ip))
+    tokens = core().sessions.refresh(RefreshCommand(body.refresh_token, user_agent, ip))
     return json_response(TokenResponse.of(tokens))
 
 
@@ -108,9 +108,9 @@ def refresh() -> Response:
     )
 )
 def logout() -> Response:
-    actor = current_actor()
+    caller = current_caller()
     body = parse_body(LogoutRequest) if has_body() else LogoutRequest()
-    accounts().logout(actor, body.refresh_token)
+    core().sessions.logout(caller, body.refresh_token)
     return no_content()
 
 
@@ -126,17 +126,17 @@ def logout() -> Response:
     )
 )
 def logout_all() -> Response:
-    actor = current_actor()
+    caller = current_caller()
     if has_body():
         parse_body(EmptyRequest)
-    accounts().logout_all(actor)
+    core().sessions.logout_all(caller)
     return no_content()
 
 
 @bp.get("/me")
 @documented(Operation("The caller's own account", {200: UserResponse}, bearer=True, tags=TAGS))
 def me() -> Response:
-    return json_response(UserResponse.of(current_actor().user))
+    return json_response(UserResponse.of(current_caller().user))
 
 
 @bp.get("/sessions")
@@ -155,8 +155,10 @@ def me() -> Response:
     )
 )
 def list_sessions() -> Response:
-    actor = current_actor()
-    return json_response(SessionListResponse.of(accounts().list_sessions(actor), actor.session_id))
+    caller = current_caller()
+    return json_response(
+        SessionListResponse.of(core().sessions.list_sessions(caller), caller.session_id)
+    )
 
 
 @bp.delete("/sessions/<uuid:session_id>")
@@ -166,7 +168,7 @@ def list_sessions() -> Response:
     )
 )
 def revoke_session(session_id: UUID) -> Response:
-    accounts().revoke_session(current_actor(), session_id)
+    core().sessions.revoke_session(current_caller(), session_id)
     return no_content()
 
 
@@ -181,9 +183,10 @@ def revoke_session(session_id: UUID) -> Response:
     )
 )
 def change_password() -> Response:
-    actor = current_actor()
+    caller = current_caller()
     body = parse_body(ChangePasswordRequest)
-    accounts().change_password(
-        actor, ChangePasswordCommand(body.current_password, body.new_password)
+    _, ip = client_info()
+    core().accounts.change_password(
+        caller, ChangePasswordCommand(body.current_password, body.new_password, ip)
     )
     return no_content()

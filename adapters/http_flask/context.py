@@ -1,4 +1,4 @@
-"""What a view needs from the current request: the wired use cases, the caller."""
+"""What a view needs from the current request: the core's use cases, the caller."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ from pydantic import BaseModel
 from werkzeug import Response
 
 from adapters.http_flask.problems import Problem
-from application.accounts import Accounts
-from application.results import Actor
+from application.caller import Caller
+from application.core import Core
 
-EXTENSION = "accounts"
-
-
-def accounts() -> Accounts:
-    return cast(Accounts, current_app.extensions[EXTENSION])
+EXTENSION = "accounts.core"
 
 
-def current_actor() -> Actor:
+def core() -> Core:
+    return cast(Core, current_app.extensions[EXTENSION])
+
+
+def current_caller() -> Caller:
     """The caller proved by ``Authorization: Bearer``, the only place a token is read."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
@@ -31,9 +31,9 @@ def current_actor() -> Actor:
             "Authentication required",
             "Send an access token as 'Authorization: Bearer <token>'.",
         )
-    actor = accounts().authenticate(token)
-    g.user_id = str(actor.user_id)  # for the request's log line
-    return actor
+    caller = core().sessions.authenticate(token)
+    g.user_id = str(caller.user_id)  # for the request's log line
+    return caller
 
 
 def client_info() -> tuple[str | None, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from flask import current_app, request
@@ -11,6 +12,31 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMe
 from adapters.http_flask.problems import InvalidRequest
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object with a key twice is ambiguous: parsers disagree on which one
+    wins, so a proxy and this service could read two different requests."""
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise DuplicateKey("A JSON object has the same key twice.")
+    return dict(pairs)
+
+
+def _read_body() -> bytes:
+    """The raw body, or 400 when its framing is broken (a malformed chunked
+    encoding, a body shorter than its Content-Length). The server's exception
+    is dropped, not logged: its message may quote body bytes, a password too."""
+    try:
+        return request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise
+    except Exception:  # each server raises its own: gunicorn's ParseException, OSError...
+        raise BadRequest("The request body is malformed.") from None
 
 
 def _errors(error: ValidationError, location: str) -> list[dict[str, Any]]:
@@ -32,10 +58,16 @@ def parse_body(model: type[Model]) -> Model:
         raise RequestEntityTooLarge()
     if not request.is_json:
         raise UnsupportedMediaType("The body must be JSON, sent as application/json.")
-    data = request.get_data(cache=False)
+    data = _read_body()
     if request.content_length is None and len(data) >= limit:
         # Werkzeug cuts a chunked body at the limit instead of refusing it.
         raise RequestEntityTooLarge()
+    try:
+        json.loads(data, object_pairs_hook=_refuse_duplicates)
+    except DuplicateKey as error:
+        raise BadRequest(str(error)) from None
+    except (ValueError, RecursionError):
+        raise BadRequest("The body is not valid JSON.") from None
     try:
         return model.model_validate_json(data)
     except ValidationError as error:

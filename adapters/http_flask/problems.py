@@ -64,6 +64,25 @@ class Problem(Exception):
         self.headers = dict(headers or {})
 
 
+def status_slug(status: int) -> str:
+    """The problem type of a plain HTTP status: ``404`` -> ``not-found``."""
+    return HTTPStatus(status).phrase.lower().replace(" ", "-")
+
+
+def problem_body(
+    status: int, slug: str, title: str, detail: str, request_id: str, **members: Any
+) -> dict[str, Any]:
+    """An RFC 9457 body; ``members`` adds ``instance`` and extensions."""
+    return {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **members,
+        "request_id": request_id,
+    }
+
+
 def problem_response(
     status: int,
     slug: str,
@@ -72,15 +91,9 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> Response:
-    body = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
-        "request_id": request_id(),
-        **extensions,
-    }
+    body = problem_body(
+        status, slug, title, detail, request_id(), instance=request.path, **extensions
+    )
     response = Response(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
     response.headers.update(headers or {})
     if status == 401 and "WWW-Authenticate" not in response.headers:
@@ -117,8 +130,9 @@ def _domain_error(error: DomainError) -> Response:
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    slug = HTTPStatus(status).phrase.lower().replace(" ", "-")
-    return problem_response(status, slug, error.name, error.description or error.name, headers)
+    return problem_response(
+        status, status_slug(status), error.name, error.description or error.name, headers
+    )
 
 
 def _problem(error: Problem) -> Response:

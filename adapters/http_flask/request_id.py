@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 HEADER = "X-Request-ID"
 ENVIRON_KEY = "accounts.request_id"
-_SANE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+_SANE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def request_id_of(environ: WSGIEnvironment) -> str:

@@ -17,8 +17,8 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from application.results import TokenPair, UserPage
-from application.use_cases.users import MAX_PAGE, MAX_PER_PAGE
+from application.accounts.users import MAX_PAGE, MAX_PER_PAGE, UserPage
+from application.sessions.tokens import TokenPair
 from domain.errors import InvalidInput
 from domain.sessions import Session
 from domain.users import Email, Role, User, parse_name

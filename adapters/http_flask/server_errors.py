@@ -18,7 +18,7 @@ from http import HTTPStatus
 from gunicorn import util
 
 from adapters.http_flask.edge_headers import API_CSP, SECURITY_HEADERS
-from adapters.http_flask.problems import MEDIA_TYPE, PROBLEM_BASE
+from adapters.http_flask.problems import MEDIA_TYPE, problem_body, status_slug
 from adapters.http_flask.request_id import HEADER
 
 DETAILS = {
@@ -34,14 +34,13 @@ def problem_bytes(status: int) -> bytes:
     phrase = HTTPStatus(status).phrase
     request_id = os.urandom(16).hex()
     body = json.dumps(
-        {
-            "type": PROBLEM_BASE
-            + ("internal-error" if status == 500 else phrase.lower().replace(" ", "-")),
-            "title": phrase,
-            "status": status,
-            "detail": DETAILS.get(status, HTTPStatus(status).description + "."),
-            "request_id": request_id,
-        }
+        problem_body(
+            status,
+            "internal-error" if status == 500 else status_slug(status),
+            phrase,
+            DETAILS.get(status, HTTPStatus(status).description + "."),
+            request_id,
+        )
     ).encode()
     headers = [
         ("Connection", "close"),

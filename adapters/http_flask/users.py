@@ -7,7 +7,7 @@ from uuid import UUID
 from flask import Blueprint, url_for
 from werkzeug import Response
 
-from adapters.http_flask.context import accounts, current_actor, json_response, no_content
+from adapters.http_flask.context import core, current_caller, json_response, no_content
 from adapters.http_flask.openapi import Operation, documented
 from adapters.http_flask.parsing import parse_body, parse_query
 from adapters.http_flask.schemas import (
@@ -16,8 +16,7 @@ from adapters.http_flask.schemas import (
     UserListResponse,
     UserResponse,
 )
-from application.results import UserPage
-from application.use_cases.users import UpdateUserCommand
+from application.accounts.users import UpdateUserCommand, UserPage
 
 bp = Blueprint("users", __name__, url_prefix="/api/v1/users")
 TAGS = ("users",)
@@ -35,9 +34,9 @@ TAGS = ("users",)
     )
 )
 def list_users() -> Response:
-    actor = current_actor()
+    caller = current_caller()
     query = parse_query(ListUsersQuery)
-    page = accounts().list_users(actor, query.page, query.per_page)
+    page = core().accounts.list_users(caller, query.page, query.per_page)
     headers = {"Link": _link_header(page)} if page.pages else {}
     return json_response(UserListResponse.of(page), headers=headers)
 
@@ -66,7 +65,7 @@ def _link_header(page: UserPage) -> str:
     )
 )
 def get_user(user_id: UUID) -> Response:
-    return json_response(UserResponse.of(accounts().get_user(current_actor(), user_id)))
+    return json_response(UserResponse.of(core().accounts.get_user(current_caller(), user_id)))
 
 
 @bp.route("/<uuid:user_id>", methods=["PATCH", "PUT"])
@@ -81,7 +80,7 @@ def get_user(user_id: UUID) -> Response:
     )
 )
 def update_user(user_id: UUID) -> Response:
-    actor = current_actor()
+    caller = current_caller()
     body = parse_body(UpdateUserRequest)
     command = UpdateUserCommand(
         user_id=user_id,
@@ -90,7 +89,7 @@ def update_user(user_id: UUID) -> Response:
         role=body.role,
         is_active=body.is_active,
     )
-    return json_response(UserResponse.of(accounts().update_user(actor, command)))
+    return json_response(UserResponse.of(core().accounts.update_user(caller, command)))
 
 
 @bp.delete("/<uuid:user_id>")
@@ -104,5 +103,5 @@ def update_user(user_id: UUID) -> Response:
     )
 )
 def delete_user(user_id: UUID) -> Response:
-    accounts().delete_user(current_actor(), user_id)
+    core().accounts.delete_user(current_caller(), user_id)
     return no_content()

@@ -4,20 +4,27 @@ A unit of work holds the database's lock from ``__enter__`` to ``__exit__``
 (transactions are serial) and works on copies of the tables, which ``commit``
 publishes; leaving without ``commit`` drops them. Entities are copied in and
 out, so a caller mutating what it read changes nothing until it saves.
+
+Adding a table is a field of ``InMemoryDatabase`` (``tables`` copies and
+``commit`` publishes every field, so none can be forgotten) and a repository
+attribute in ``InMemoryUnitOfWork._open``.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from uuid import UUID
 
-from application.ports import Count
+from application.events import publish_committed
+from application.ports import Count, EventPublisher
 from domain.errors import ConcurrentUpdate, EmailTaken
+from domain.events import Event
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -32,13 +39,20 @@ class InMemoryDatabase:
 
     def tables(self) -> InMemoryDatabase:
         """A copy of the tables (not the lock's owner: it shares the lock)."""
-        return replace(
-            self,
-            users=dict(self.users),
-            emails=dict(self.emails),
-            sessions=dict(self.sessions),
-            refresh_tokens=dict(self.refresh_tokens),
-        )
+        copies: dict[str, Any] = {name: dict(table) for name, table in self._tables()}
+        return replace(self, **copies)
+
+    def publish(self, work: InMemoryDatabase) -> None:
+        """Make ``work``'s tables the database's own: a commit."""
+        for name, table in work._tables():
+            setattr(self, name, table)
+
+    def _tables(self) -> list[tuple[str, dict]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "lock"]
+
+
+# Writes what must be as durable as the change into the working tables, before they are published.
+EventWriter = Callable[[InMemoryDatabase, Sequence[Event]], None]
 
 
 class InMemoryUserRepository:
@@ -110,21 +124,12 @@ class InMemorySessionRepository:
     def add(self, session: Session) -> None:
         self._db.sessions[session.id] = copy.copy(session)
 
-    def touch(
-        self, session_id: UUID, now: datetime, user_agent: str | None, ip: str | None
-    ) -> bool:
-        session = self._db.sessions.get(session_id)
-        if session is None or session.revoked_at is not None:
+    def update(self, session: Session) -> bool:
+        stored = self._db.sessions.get(session.id)
+        if stored is None or stored.revoked_at is not None:
             return False
-        self._db.sessions[session_id] = replace(
-            session, last_used_at=now, user_agent=user_agent, ip=ip
-        )
+        self._db.sessions[session.id] = copy.copy(session)
         return True
-
-    def revoke(self, session_id: UUID, now: datetime) -> None:
-        session = self._db.sessions.get(session_id)
-        if session is not None and session.revoked_at is None:
-            self._db.sessions[session_id] = replace(session, revoked_at=now)
 
     def list_active(self, user_id: UUID, now: datetime) -> list[Session]:
         return [
@@ -153,15 +158,29 @@ class InMemorySessionRepository:
 
 
 class InMemoryUnitOfWork:
-    def __init__(self, db: InMemoryDatabase, *, read_only: bool = False) -> None:  # noqa: ARG002
-        self._db = db  # read_only changes nothing here: copies are cheap
+    def __init__(
+        self,
+        db: InMemoryDatabase,
+        *,
+        read_only: bool = False,
+        writers: Sequence[EventWriter] = (),
+        listeners: Sequence[EventPublisher] = (),
+    ) -> None:
+        self._db = db  # read_only skips nothing here (copies are cheap), but it refuses writes
+        self._read_only = read_only
+        self._writers = writers
+        self._listeners = listeners
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()
-        self._work = self._db.tables()
-        self.users = InMemoryUserRepository(self._work)
-        self.sessions = InMemorySessionRepository(self._work)
+        self._open(self._db.tables())
         return self
+
+    def _open(self, work: InMemoryDatabase) -> None:
+        self._work = work
+        self._events: list[Event] = []
+        self.users = InMemoryUserRepository(work)
+        self.sessions = InMemorySessionRepository(work)
 
     def __exit__(
         self,
@@ -169,14 +188,21 @@ class InMemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._events = []
         self._db.lock.release()
 
+    def record(self, event: Event) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work records no events")
+        self._events.append(event)
+
     def commit(self) -> None:
-        """Publish the working tables; the unit of work is done with them."""
-        work, self._work = self._work, self._work.tables()
-        self.users = InMemoryUserRepository(self._work)
-        self.sessions = InMemorySessionRepository(self._work)
-        self._db.users = work.users
-        self._db.emails = work.emails
-        self._db.sessions = work.sessions
-        self._db.refresh_tokens = work.refresh_tokens
+        """Write the events, publish the working tables, then tell the listeners."""
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
+        work, events = self._work, self._events
+        for write in self._writers:
+            write(work, events)
+        self._db.publish(work)
+        self._open(work.tables())
+        publish_committed(self._listeners, events)

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 
-class InMemoryThrottle:
+class InMemoryAttemptCounter:
     """Fixed windows in a dict: right for one process, not shared between workers."""
 
     def __init__(

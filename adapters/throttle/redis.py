@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import logging
-
 from redis import Redis, RedisError
 
-from domain.errors import ThrottleUnavailable
-
-log = logging.getLogger(__name__)
+from application.throttling import counter_unreachable
 
 
-class RedisThrottle:
+class RedisAttemptCounter:
     """Fixed windows in Redis, shared by every worker and host.
 
     One MULTI/EXEC per attempt: ``SET key 0 EX window NX`` opens the window,
@@ -40,16 +36,11 @@ class RedisThrottle:
                 pipe.ttl(name)
                 _, attempts, ttl = pipe.execute()
         except RedisError as error:
-            raise _unavailable(error) from error
+            raise counter_unreachable(error) from error
         return 0 if int(attempts) <= self._limit else max(int(ttl), 1)
 
     def reset(self, key: str) -> None:
         try:
             self._redis.delete(self._prefix + key)
         except RedisError as error:
-            raise _unavailable(error) from error
-
-
-def _unavailable(error: RedisError) -> ThrottleUnavailable:
-    log.warning("throttle store unreachable: %s", type(error).__name__)
-    return ThrottleUnavailable()
+            raise counter_unreachable(error) from error

@@ -9,7 +9,7 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.integration.conftest import PASSWORD, Api, assert_problem
+from tests.support.api import PASSWORD, Api, assert_problem
 
 RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Api, assert_problem
+from tests.support.api import Api, assert_problem
 
 UNKNOWN_ID = "01938f0e-7c2a-7d1e-9b1a-3c4d5e6f7a8b"
 

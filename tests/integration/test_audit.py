@@ -15,7 +15,7 @@ from adapters.audit.events_log import AUDIT_LOGGER
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability.json_logs import JsonLineFormatter
 from adapters.persistence.sqlalchemy.tables import users
-from tests.integration.conftest import ADMIN_PASSWORD, PASSWORD, Api
+from tests.support.api import ADMIN_PASSWORD, PASSWORD, Api
 
 NEW_PASSWORD = "an entirely new passphrase"
 
@@ -101,3 +101,31 @@ def test_s8_s12_a_full_session_is_audited_and_no_secret_is_logged(
     ]:
         assert secret not in everything
     assert "$argon2" not in everything
+
+
+def test_s11_s12_guesses_at_the_current_password_are_throttled_and_audited(
+    api: Api, audit_lines: io.StringIO
+) -> None:
+    """With a stolen access token, 66 guesses at the current password were all
+    answered 401 and none was audited; now they count like failed logins."""
+    tokens = api.signup()
+    guess = {"current_password": "is it this one?", "new_password": NEW_PASSWORD}
+    answers = [
+        api.call("POST", "/api/v1/auth/password", tokens, json=guess).status_code for _ in range(12)
+    ]
+    assert answers == [401] * 10 + [429] * 2
+    throttled = api.call("POST", "/api/v1/auth/password", tokens, json=guess)
+    assert 1 <= int(throttled.headers["Retry-After"]) <= 900
+    assert api.login().status_code == 429  # the same account counter as the login's
+    lines = [json.loads(line) for line in audit_lines.getvalue().splitlines()]
+    failed = [line for line in lines if line["event"] == "password_check_failed"]
+    assert len(failed) == 10
+    assert failed[0]["user_id"] == tokens["user"]["id"]
+    assert failed[0]["action"] == "password_change"
+    assert "is it this one?" not in audit_lines.getvalue()
+    assert [line["action"] for line in lines if line["event"] == "attempt_throttled"] == [
+        "password_change",
+        "password_change",
+        "password_change",
+        "login",
+    ]

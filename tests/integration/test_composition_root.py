@@ -14,7 +14,7 @@ from flask import Flask
 import main
 import settings
 from settings import ConfigError, Settings
-from tests.integration.conftest import Api, make_settings
+from tests.support.api import Api, make_settings
 
 STRONG = "x" * 32
 
@@ -70,7 +70,7 @@ def test_s18_s34_production_refuses_missing_short_or_unsafe_settings(
     environ: dict[str, str], reason: str
 ) -> None:
     with pytest.raises(ConfigError, match=reason):
-        Settings.from_env({"APP_ENV": "production", **environ})
+        main.load_settings({"APP_ENV": "production", **environ})
 
 
 def test_unknown_environment_and_bad_lifetimes_are_refused() -> None:
@@ -173,3 +173,40 @@ def test_db_commands_migrate(tmp_path: Path) -> None:
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
     assert runner.invoke(args=["db", "upgrade", "head"]).exit_code == 0
+
+
+def test_create_app_without_settings_refuses_in_one_line_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("JWT_SECRET_KEY", STRONG)
+    monkeypatch.setenv("ARGON2_PROFILE", "md5")
+    with pytest.raises(SystemExit) as stopped:
+        main.create_app()
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == (
+        "accounts: refusing to start: ARGON2_PROFILE must be one of "
+        "rfc9106-low-memory, owasp-minimum, cheapest\n"
+    )
+
+
+def test_create_app_without_settings_reads_them_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    database = tmp_path / "from-the-environment.db"
+    for name, value in {
+        "APP_ENV": "development",
+        "SECRET_KEY": STRONG,
+        "JWT_SECRET_KEY": STRONG,
+        "ARGON2_PROFILE": "cheapest",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }.items():
+        monkeypatch.setenv(name, value)
+    app = main.create_app()
+    assert app.extensions[main.DATABASE_ENGINE].url.database == str(database)
+
+
+def test_a_log_format_other_than_json_or_text_is_refused() -> None:
+    with pytest.raises(ConfigError, match="LOG_FORMAT"):
+        Settings(secret_key=STRONG, jwt_secret_key=STRONG, log_format="xml")

@@ -8,8 +8,6 @@ is left in ``build/test-artefacts/``.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 
@@ -18,15 +16,16 @@ from flask import Flask
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
-from main import ROOT
+from settings import ROOT
+from tests.support.tools import required_tool
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium")
 ARTEFACTS = ROOT / "build" / "test-artefacts"
 EMAIL, PASSWORD = "docs@example.com", "correct horse battery staple 9"
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium: apt-get install chromium, or set CHROMIUM"
-)
+
+@pytest.fixture
+def chromium() -> str:
+    return required_tool("chromium", "chromium", "CHROMIUM")
 
 
 @pytest.fixture
@@ -55,9 +54,11 @@ def execute(
     return int(status.inner_text().strip()), json.loads(answer.inner_text())
 
 
-def test_a_person_can_use_the_api_from_the_docs(base_url: str) -> None:
+def test_a_person_can_use_the_api_from_the_docs(base_url: str, chromium: str) -> None:
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = driver.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 2000})
         page.set_default_timeout(10_000)
         console_errors: list[str] = []

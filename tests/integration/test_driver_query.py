@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from adapters.persistence.sqlalchemy.driver_query import DriverQuery
 from adapters.persistence.sqlalchemy.engine import create_database_engine
 from adapters.persistence.sqlalchemy.tables import sessions, users
-from tests.integration.servers import server_url
+from tests.support.servers import server_url
 
 WHEN = datetime(2026, 11, 25, 13, 30, 15, 654321, tzinfo=UTC)
 SESSION = (

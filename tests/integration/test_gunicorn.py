@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import PASSWORD, together
-from tests.integration.gunicorn_server import gunicorn_server
-from tests.integration.servers import redis_url
+from tests.support.api import PASSWORD, together
+from tests.support.gunicorn_server import gunicorn_server
+from tests.support.servers import redis_url
 
 WORKERS = 2
 
@@ -125,3 +125,52 @@ def test_s31_what_gunicorn_refuses_itself_is_problem_details_too(
     # nothing of the request is echoed
     assert b"secret" not in body
     assert b"aaaa" not in body
+
+
+SECRET = b"hunter2-is-my-password"
+LOGIN = b'{"email": "ada@example.com", "password": "' + SECRET + b'"}'
+MALFORMED_CHUNKED_BODIES = {
+    "size not hex": b"zz\r\n" + LOGIN + b"\r\n0\r\n\r\n",
+    "negative size": b"-5\r\n" + LOGIN + b"\r\n0\r\n\r\n",
+    "size too large to parse": b"f" * 40 + b"\r\n" + LOGIN + b"\r\n0\r\n\r\n",
+    "no CRLF after the data": b"%x\r\n" % len(LOGIN) + LOGIN + b"XX0\r\n\r\n",
+    "bad chunk extension": b"%x;\x01\r\n" % len(LOGIN) + LOGIN + b"\r\n0\r\n\r\n",
+    "size line with spaces": b"%x  x\r\n" % len(LOGIN) + LOGIN + b"\r\n0\r\n\r\n",
+    "data shorter than its size": b"ffff\r\n" + LOGIN,
+    "no last chunk": b"%x\r\n" % len(LOGIN) + LOGIN + b"\r\n",
+    "size line never ends": b"5",
+    "nothing after the headers": b"",
+    "last chunk without its CRLF": b"%x\r\n" % len(LOGIN) + LOGIN + b"\r\n0\r\nX",
+}
+
+
+def send_and_close(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """Send ``request``, then end the sending side, as a client whose body broke off does."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        connection.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, dict(line.split(": ", 1) for line in lines), body
+
+
+def test_a_malformed_chunked_body_is_400_and_no_log_line_holds_its_bytes(tmp_path: Path) -> None:
+    head = (
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    with gunicorn_server(tmp_path, {"LOG_LEVEL": "DEBUG"}, workers=1) as server:
+        answers = {
+            name: send_and_close(server.port, head + body)
+            for name, body in MALFORMED_CHUNKED_BODIES.items()
+        }
+        log = server.log_text()
+    for name, (line, headers, body) in answers.items():
+        assert line.split(" ", 2)[1] == "400", (name, line, body)
+        assert headers["Content-Type"] == "application/problem+json", name
+        assert json.loads(body)["status"] == 400
+    assert "Traceback" not in log
+    assert SECRET.decode() not in log

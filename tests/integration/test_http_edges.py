@@ -14,8 +14,9 @@ from flask import Flask
 
 from adapters.http_flask import server_errors
 from adapters.http_flask.context import EXTENSION
-from main import Settings, create_app
-from tests.integration.conftest import PASSWORD, Api, assert_problem, make_settings
+from main import create_app
+from settings import Settings
+from tests.support.api import PASSWORD, Api, assert_problem, make_settings
 
 REGISTER = "/api/v1/auth/register"
 
@@ -78,6 +79,31 @@ def test_unparseable_json_is_400(api: Api, raw: bytes) -> None:
     assert_problem(api.client.post(REGISTER, data=raw, content_type="application/json"), 400)
 
 
+def test_a_json_object_with_a_key_twice_is_400_not_last_wins(api: Api) -> None:
+    api.register("a@example.com")
+    api.register("b@example.com")
+    raw = b'{"email": "a@example.com", "email": "b@example.com", "password": "%s"}' % (
+        PASSWORD.encode()
+    )
+    response = api.client.post("/api/v1/auth/login", data=raw, content_type="application/json")
+    assert "same key twice" in assert_problem(response, 400)["detail"]
+    nested = b'{"email": "a@example.com", "password": {"x": 1, "x": 2}}'
+    response = api.client.post("/api/v1/auth/login", data=nested, content_type="application/json")
+    assert_problem(response, 400)
+
+
+def test_json_nested_deeper_than_python_recurses_is_400(api: Api) -> None:
+    raw = b"[" * 30_000 + b"]" * 30_000
+    assert_problem(api.client.post(REGISTER, data=raw, content_type="application/json"), 400)
+
+
+@pytest.mark.parametrize("path", ["//api/v1/auth/me", "/api/v1//auth/me", "//evil.example/x"])
+def test_a_path_with_an_empty_segment_is_404_and_never_a_redirect(api: Api, path: str) -> None:
+    response = api.client.get(path, headers={"Host": "evil.example"})
+    assert_problem(response, 404)
+    assert "Location" not in response.headers
+
+
 @pytest.mark.parametrize("raw", [b"[]", b'"text"', b"42", b"null"])
 def test_json_that_is_not_an_object_is_422(api: Api, raw: bytes) -> None:
     assert_problem(api.client.post(REGISTER, data=raw, content_type="application/json"), 422)
@@ -93,9 +119,10 @@ def test_s8_validation_errors_never_echo_the_input(api: Api) -> None:
 
 
 def test_request_id_is_echoed_when_sane_and_made_otherwise(api: Api) -> None:
-    sane = "3f2c9a1e-client-id"
-    assert api.client.get("/health", headers={"X-Request-ID": sane}).headers["X-Request-ID"] == sane
-    for insane in ["", "short", "has space in it", "x" * 200, "<script>alert(1)</script>"]:
+    for sane in ["3f2c9a1e-client-id", "abc-123", "7", "x" * 128]:
+        echoed = api.client.get("/health", headers={"X-Request-ID": sane}).headers["X-Request-ID"]
+        assert echoed == sane
+    for insane in ["", "has space in it", "x" * 129, "<script>alert(1)</script>", "a\u00e9"]:
         made = api.client.get("/health", headers={"X-Request-ID": insane}).headers["X-Request-ID"]
         assert made != insane
         assert len(made) == 32
@@ -135,8 +162,9 @@ def test_s31_an_unexpected_error_is_a_bare_500_and_the_cause_is_logged(
     def explode(_token: str) -> Any:
         raise RuntimeError("SELECT password_hash FROM users -- secret detail")
 
-    accounts = app.extensions[EXTENSION]
-    app.extensions[EXTENSION] = dataclasses.replace(accounts, authenticate=explode)
+    core = app.extensions[EXTENSION]
+    sessions = dataclasses.replace(core.sessions, authenticate=explode)
+    app.extensions[EXTENSION] = dataclasses.replace(core, sessions=sessions)
     with caplog.at_level(logging.ERROR):
         response = api.client.get(
             "/api/v1/auth/me",
@@ -253,3 +281,27 @@ def test_s31_gunicorns_own_500_says_nothing_of_its_cause() -> None:
         "detail": "The server could not complete the request.",
         "request_id": None,
     }
+
+
+class BrokenStream(io.RawIOBase):
+    """A body that breaks off as it is read, as a server reports a malformed framing."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, _buffer: Any) -> int:
+        raise OSError('chunk size invalid: b\'{"password": "hunter2"}\'')
+
+
+def test_a_body_whose_framing_breaks_is_400_and_its_bytes_are_not_logged(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        response = api.client.post(
+            "/api/v1/auth/login",
+            content_type="application/json",
+            headers={"Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input": BrokenStream(), "wsgi.input_terminated": True},
+        )
+    assert "malformed" in assert_problem(response, 400)["detail"]
+    assert "hunter2" not in caplog.text

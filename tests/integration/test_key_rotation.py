@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from adapters.security.jwt_keys import KeySet
-from main import create_app
+from main import access_token_keys, create_app, load_settings
 from settings import ConfigError, Settings
-from tests.integration.conftest import Api, assert_problem, make_settings
+from tests.support.api import Api, assert_problem, make_settings
 
 OLD, NEW = "o" * 40, "n" * 40
 
@@ -89,7 +89,7 @@ def test_a_private_key_from_the_environment_and_previous_keys_from_files(tmp_pat
             "JWT_PREVIOUS_PUBLIC_KEY_FILES": str(old_public),
         }
     )
-    keys = settings.jwt_keys()
+    keys = access_token_keys(settings)
     old_kid = KeySet.from_pem("EdDSA", old_private.read_bytes()).signing_kid
     assert keys.signing_kid != old_kid
     assert set(keys.verification_keys) == {keys.signing_kid, old_kid}
@@ -107,4 +107,4 @@ def test_a_private_key_from_the_environment_and_previous_keys_from_files(tmp_pat
 )
 def test_s18_bad_key_settings_refuse_to_start(environ: dict[str, str], reason: str) -> None:
     with pytest.raises(ConfigError, match=reason):
-        Settings.from_env({"APP_ENV": "production", "SECRET_KEY": "s" * 32, **environ})
+        load_settings({"APP_ENV": "production", "SECRET_KEY": "s" * 32, **environ})

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from adapters.persistence.sqlalchemy import repositories
 from main import DATABASE_ENGINE, create_app
-from tests.integration.conftest import ADMIN_PASSWORD, Api, make_settings
-from tests.integration.servers import SERVERS, migrated_database
+from tests.support.api import ADMIN_PASSWORD, Api, make_settings
+from tests.support.servers import SERVERS, migrated_database
 
 ANALYZE = {"postgresql": "ANALYZE users", "mariadb": "ANALYZE TABLE users"}
 

@@ -13,9 +13,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
+from adapters.persistence.sqlalchemy.migrations import alembic_config
 from adapters.persistence.sqlalchemy.tables import metadata
-from main import alembic_config
-from tests.integration.servers import BACKENDS, fresh_database
+from tests.support.servers import BACKENDS, fresh_database
 
 TABLES = {"users", "sessions", "refresh_tokens", "throttle_windows"}
 

@@ -13,7 +13,7 @@ import pytest
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability.json_logs import JsonLineFormatter
 from main import create_app
-from tests.integration.conftest import PASSWORD, Api, assert_problem, make_settings
+from tests.support.api import PASSWORD, Api, assert_problem, make_settings
 
 
 @pytest.fixture

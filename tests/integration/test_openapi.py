@@ -8,8 +8,10 @@ from pathlib import Path
 from flask import Flask
 from openapi_spec_validator import validate
 
-from main import ROOT, create_app, openapi_text
-from tests.integration.conftest import Api, assert_problem, make_settings
+from adapters.http_flask.cli import openapi_text
+from main import create_app
+from settings import ROOT
+from tests.support.api import Api, assert_problem, make_settings
 
 UNDOCUMENTED = {"/metrics", "/api/v1/openapi.json", "/static/<path:filename>"}
 

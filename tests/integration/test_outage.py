@@ -12,12 +12,13 @@ from flask import Flask
 from sqlalchemy import text
 
 from adapters.persistence.sqlalchemy.engine import PoolSettings, create_database_engine
+from adapters.persistence.sqlalchemy.migrations import alembic_config
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from domain.errors import StorageUnavailable
-from main import DATABASE_ENGINE, alembic_config, create_app
-from tests.integration.conftest import PASSWORD, Api, assert_problem, make_settings
-from tests.integration.private_postgres import PrivateCluster, private_cluster
-from tests.integration.servers import migrated_database
+from main import DATABASE_ENGINE, create_app
+from tests.support.api import PASSWORD, Api, assert_problem, make_settings
+from tests.support.private_postgres import PrivateCluster, private_cluster
+from tests.support.servers import migrated_database
 
 DEADLINE_SECONDS = 5
 

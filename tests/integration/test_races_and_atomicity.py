@@ -28,23 +28,23 @@ from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.system import SystemClock, UuidV7Generator
-from adapters.throttle.memory import InMemoryThrottle
-from application.accounts import Accounts, build_accounts
+from adapters.throttle.memory import InMemoryAttemptCounter
+from application.accounts.password import ChangePasswordCommand
+from application.accounts.register import RegisterCommand
+from application.accounts.users import UpdateUserCommand
+from application.caller import Caller
+from application.core import Core, Ports, build_core
 from application.ports import AccessTokens, Clock, IssuedAccessToken, UnitOfWork
-from application.results import Actor
-from application.use_cases.change_password import ChangePasswordCommand
-from application.use_cases.login import LoginCommand
-from application.use_cases.refresh import RefreshCommand
-from application.use_cases.register import RegisterCommand
-from application.use_cases.tokens import SessionLifetimes
-from application.use_cases.users import UpdateUserCommand
+from application.sessions.login import LoginCommand
+from application.sessions.refresh import RefreshCommand
+from application.sessions.tokens import SessionLifetimes
 from domain.errors import ConcurrentUpdate, StorageUnavailable
+from domain.events import Event
 from domain.passwords import PasswordPolicy
 from domain.users import Role
 from main import DATABASE_ENGINE, create_app
-from tests.integration.conftest import PASSWORD, Api, make_settings, together
-from tests.integration.servers import BACKENDS, migrated_database
-from tests.unit.fakes import RecordingEvents
+from tests.support.api import PASSWORD, Api, make_settings, together
+from tests.support.servers import BACKENDS, migrated_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -97,29 +97,34 @@ class SlowClock:
 
 def jwt_codec() -> JwtAccessTokens:
     return JwtAccessTokens(
-        KeySet.hmac(b"k" * 32), issuer="t", audience="t", lifetime=timedelta(minutes=5)
+        KeySet.hmac(b"k" * 32),
+        issuer="t",
+        audience="t",
+        lifetime=timedelta(minutes=5),
+        clock=SystemClock(),
     )
 
 
-def accounts_over(
+def core_over(
     engine: Engine,
     *,
     access_tokens: AccessTokens | None = None,
     clock: Clock | None = None,
-    uow: Callable[[], UnitOfWork] | None = None,
-) -> Accounts:
-    return build_accounts(
-        uow=uow or partial(SqlAlchemyUnitOfWork, engine),
-        hasher=Argon2Hasher(PROFILES["cheapest"]),
-        access_tokens=access_tokens or jwt_codec(),
-        refresh_tokens=OpaqueRefreshTokens(b"r" * 32),
-        clock=clock or SystemClock(),
-        ids=UuidV7Generator(),
-        policy=PasswordPolicy(),
-        lifetimes=SessionLifetimes(),
-        account_throttle=InMemoryThrottle(limit=100, window_seconds=60),
-        address_throttle=InMemoryThrottle(limit=1000, window_seconds=60),
-        events=RecordingEvents(),
+    uow: Callable[..., UnitOfWork] | None = None,
+) -> Core:
+    return build_core(
+        Ports(
+            uow=uow or partial(SqlAlchemyUnitOfWork, engine),
+            hasher=Argon2Hasher(PROFILES["cheapest"]),
+            access_tokens=access_tokens or jwt_codec(),
+            refresh_tokens=OpaqueRefreshTokens(b"r" * 32),
+            clock=clock or SystemClock(),
+            ids=UuidV7Generator(),
+            policy=PasswordPolicy(),
+            lifetimes=SessionLifetimes(),
+            account_attempts=InMemoryAttemptCounter(limit=100, window_seconds=60),
+            address_attempts=InMemoryAttemptCounter(limit=1000, window_seconds=60),
+        )
     )
 
 
@@ -158,22 +163,22 @@ def test_concurrent_refreshes_with_one_token_give_at_most_one_successor(served: 
 def test_concurrent_updates_lose_no_committed_write(engine: Engine) -> None:
     """Two writers update different fields of one user; every field ends with its
     writer's last successful value. A stale full-row write would undo the other's."""
-    accounts = accounts_over(engine, clock=SlowClock())
-    user = accounts.register(RegisterCommand("w@example.com", "Writer", PASSWORD))
-    actor = Actor(user=user, session_id=uuid.uuid4())
+    core = core_over(engine, clock=SlowClock())
+    user = core.accounts.register(RegisterCommand("w@example.com", "Writer", PASSWORD))
+    caller = Caller(user=user, session_id=uuid.uuid4())
     last: dict[str, str] = {}
 
     def write(field: str) -> None:
         for round_ in range(12):
             value = f"{field}{round_}@example.com" if field == "email" else f"{field} {round_}"
             try:
-                accounts.update_user(actor, UpdateUserCommand(user.id, **{field: value}))
+                core.accounts.update_user(caller, UpdateUserCommand(user.id, **{field: value}))
             except ConcurrentUpdate:
                 continue  # refused loudly (409), not lost silently
             last[field] = value
 
     together(2, lambda i: write(["name", "email"][i]))
-    stored = accounts.get_user(actor, user.id)
+    stored = core.accounts.get_user(caller, user.id)
     assert stored.name == last["name"]
     assert stored.email.value == last["email"]
 
@@ -201,20 +206,18 @@ class PauseAfterCountingAdmins(SqlAlchemyUnitOfWork):
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(engine: Engine) -> None:
-    accounts = accounts_over(
-        engine, uow=partial(PauseAfterCountingAdmins, engine, threading.Barrier(2))
-    )
+    core = core_over(engine, uow=partial(PauseAfterCountingAdmins, engine, threading.Barrier(2)))
     pair = [
-        accounts.register(RegisterCommand(f"admin{i}@example.com", "Admin", PASSWORD))
+        core.accounts.register(RegisterCommand(f"admin{i}@example.com", "Admin", PASSWORD))
         for i in range(2)
     ]
     with engine.begin() as connection:
         connection.execute(update(users).values(role=Role.ADMIN.value))
-    admins = [Actor(user=replace(user, role=Role.ADMIN), session_id=uuid.uuid4()) for user in pair]
+    admins = [Caller(user=replace(user, role=Role.ADMIN), session_id=uuid.uuid4()) for user in pair]
 
     outcomes = together(
         2,
-        lambda i: accounts.update_user(
+        lambda i: core.accounts.update_user(
             admins[i], UpdateUserCommand(pair[1 - i].id, role=Role.USER)
         ),
     )
@@ -243,26 +246,26 @@ def test_a_sqlite_writer_kept_from_the_write_lock_is_unavailable(
 
 
 def test_a_login_that_fails_half_way_leaves_no_session(engine: Engine) -> None:
-    working = accounts_over(engine)
-    working.register(RegisterCommand("a@example.com", "A", PASSWORD))
-    broken = accounts_over(engine, access_tokens=BrokenTokens(jwt_codec()))
+    working = core_over(engine)
+    working.accounts.register(RegisterCommand("a@example.com", "A", PASSWORD))
+    broken = core_over(engine, access_tokens=BrokenTokens(jwt_codec()))
     with pytest.raises(RuntimeError, match="token service down"):
-        broken.login(LoginCommand("a@example.com", PASSWORD))
+        broken.sessions.login(LoginCommand("a@example.com", PASSWORD))
     assert count_rows(engine, sessions) == 0
     assert count_rows(engine, refresh_tokens) == 0
 
 
 def test_a_refresh_that_fails_half_way_spends_no_token(engine: Engine) -> None:
     flaky = BrokenTokens(jwt_codec(), fail=False)
-    accounts = accounts_over(engine, access_tokens=flaky)
-    accounts.register(RegisterCommand("a@example.com", "A", PASSWORD))
-    tokens = accounts.login(LoginCommand("a@example.com", PASSWORD))
+    core = core_over(engine, access_tokens=flaky)
+    core.accounts.register(RegisterCommand("a@example.com", "A", PASSWORD))
+    tokens = core.sessions.login(LoginCommand("a@example.com", PASSWORD))
     flaky.fail = True
     with pytest.raises(RuntimeError):
-        accounts.refresh(RefreshCommand(tokens.refresh_token))
+        core.sessions.refresh(RefreshCommand(tokens.refresh_token))
     assert count_rows(engine, refresh_tokens) == 1
     flaky.fail = False
-    assert accounts.refresh(RefreshCommand(tokens.refresh_token)).refresh_token
+    assert core.sessions.refresh(RefreshCommand(tokens.refresh_token)).refresh_token
 
 
 class FailingRevocation:
@@ -294,21 +297,26 @@ class FailingRevocation:
     def commit(self) -> None:
         self.inner.commit()
 
+    def record(self, event: Event) -> None:
+        self.inner.record(event)
+
     def revoke_all(self, *_: object, **__: object) -> None:
         raise RuntimeError("revocation failed half way")
 
 
 def test_a_password_change_that_fails_half_way_changes_nothing(engine: Engine) -> None:
-    accounts = accounts_over(engine)
-    accounts.register(RegisterCommand("a@example.com", "A", PASSWORD))
-    here = accounts.login(LoginCommand("a@example.com", PASSWORD))
-    elsewhere = accounts.login(LoginCommand("a@example.com", PASSWORD))
-    actor = accounts.authenticate(here.access_token)
-    broken = accounts_over(engine, uow=lambda: FailingRevocation(SqlAlchemyUnitOfWork(engine)))
+    core = core_over(engine)
+    core.accounts.register(RegisterCommand("a@example.com", "A", PASSWORD))
+    here = core.sessions.login(LoginCommand("a@example.com", PASSWORD))
+    elsewhere = core.sessions.login(LoginCommand("a@example.com", PASSWORD))
+    caller = core.sessions.authenticate(here.access_token)
+    broken = core_over(engine, uow=lambda: FailingRevocation(SqlAlchemyUnitOfWork(engine)))
     with pytest.raises(RuntimeError, match="half way"):
-        broken.change_password(actor, ChangePasswordCommand(PASSWORD, "a new passphrase here"))
-    assert accounts.login(LoginCommand("a@example.com", PASSWORD))  # old password still works
-    assert accounts.authenticate(elsewhere.access_token)  # the other session still alive
+        broken.accounts.change_password(
+            caller, ChangePasswordCommand(PASSWORD, "a new passphrase here")
+        )
+    assert core.sessions.login(LoginCommand("a@example.com", PASSWORD))  # old password still works
+    assert core.sessions.authenticate(elsewhere.access_token)  # the other session still alive
 
 
 def test_two_tabs_refreshing_at_once_within_the_grace_stay_logged_in(database_url: str) -> None:

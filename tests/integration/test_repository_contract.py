@@ -5,7 +5,7 @@ A new database earns its place by passing it (``tests/integration/databases.py``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -19,11 +19,12 @@ from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.system import UuidV7Generator
 from application.ports import Count, UnitOfWork
 from domain.errors import ConcurrentUpdate, EmailTaken
+from domain.events import Event, UserRegistered
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, Role, User
-from tests.integration.servers import BACKENDS, migrated_database
+from tests.support.servers import BACKENDS, migrated_database
 
-UowFactory = Callable[[], UnitOfWork]
+UowFactory = Callable[..., UnitOfWork]
 NOW = datetime(2026, 11, 23, 22, 40, 0, 123456, tzinfo=UTC)
 ids = UuidV7Generator()
 
@@ -66,6 +67,83 @@ def make_session(user: User, **changes: object) -> Session:
     for name, value in changes.items():
         setattr(session, name, value)
     return session
+
+
+class Recorder:
+    """An in-transaction writer and an after-commit listener, for the event contract."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.written: list[Event] = []
+        self.heard: list[Event] = []
+        self.fail = fail
+
+    def write(self, _transaction: object, events: Sequence[Event]) -> None:
+        self.written.extend(events)
+        if self.fail:
+            raise RuntimeError("the event store refused")
+
+    def publish(self, event: Event) -> None:
+        self.heard.append(event)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def recorded_uow(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[Recorder], UowFactory]]:
+    """A unit of work factory whose writers and listeners are a ``Recorder``."""
+    if request.param == "memory":
+        db = InMemoryDatabase()
+        yield lambda r: partial(InMemoryUnitOfWork, db, writers=[r.write], listeners=[r])
+        return
+    with migrated_database("sqlite", tmp_path) as url:
+        engine = create_database_engine(url)
+        yield lambda r: partial(SqlAlchemyUnitOfWork, engine, writers=[r.write], listeners=[r])
+        engine.dispose()
+
+
+def test_recorded_events_are_written_then_heard_once_committed(
+    recorded_uow: Callable[[Recorder], UowFactory],
+) -> None:
+    recorder = Recorder()
+    uow = recorded_uow(recorder)
+    user = make_user()
+    with uow() as work:
+        work.users.add(user)
+        work.record(UserRegistered(user_id=user.id))
+        assert recorder.written == recorder.heard == []
+        work.commit()
+        assert recorder.written == recorder.heard == [UserRegistered(user_id=user.id)]
+        work.record(UserRegistered(user_id=user.id))  # a second commit sends only its own
+        work.commit()
+    assert len(recorder.heard) == 2
+
+
+def test_a_unit_of_work_left_without_commit_delivers_nothing(
+    recorded_uow: Callable[[Recorder], UowFactory],
+) -> None:
+    recorder = Recorder()
+    uow = recorded_uow(recorder)
+    with uow() as work:
+        work.record(UserRegistered(user_id=UUID(int=1)))
+    assert recorder.written == recorder.heard == []
+
+
+def test_a_failing_writer_rolls_the_change_back_and_nothing_is_heard(
+    recorded_uow: Callable[[Recorder], UowFactory],
+) -> None:
+    recorder = Recorder(fail=True)
+    uow = recorded_uow(recorder)
+    user = make_user()
+    with uow() as work:
+        work.users.add(user)
+        work.record(UserRegistered(user_id=user.id))
+        with pytest.raises(RuntimeError, match="refused"):
+            work.commit()
+    assert recorder.heard == []
+    with uow(read_only=True) as work:
+        assert work.users.get(user.id) is None
+        with pytest.raises(RuntimeError, match="read-only"):
+            work.record(UserRegistered(user_id=user.id))
 
 
 def save(uow: UowFactory, *users: User) -> None:
@@ -181,7 +259,7 @@ def test_count_active_admins(uow: UowFactory) -> None:
         assert work.users.count_active_admins() == 1
 
 
-def test_sessions_round_trip_touch_and_revoke(uow: UowFactory) -> None:
+def test_sessions_round_trip_a_use_and_a_revocation(uow: UowFactory) -> None:
     user = make_user()
     save(uow, user)
     session = make_session(user)
@@ -192,7 +270,8 @@ def test_sessions_round_trip_touch_and_revoke(uow: UowFactory) -> None:
     with uow() as work:
         assert work.sessions.get(session.id) == session
         assert work.sessions.get(UUID(int=2)) is None
-        assert work.sessions.touch(session.id, later, "curl/8", "192.0.2.1")
+        session.touch(later, "curl/8", "192.0.2.1")
+        assert work.sessions.update(session)
         work.commit()
     with uow() as work:
         touched = work.sessions.get(session.id)
@@ -202,9 +281,13 @@ def test_sessions_round_trip_touch_and_revoke(uow: UowFactory) -> None:
             "curl/8",
             "192.0.2.1",
         )
-        work.sessions.revoke(session.id, later)
-        work.sessions.revoke(session.id, later + timedelta(days=1))  # the first revocation stays
-        assert not work.sessions.touch(session.id, later, None, None)
+        assert touched.revoke(later)
+        assert work.sessions.update(touched)
+        stale = work.sessions.get(session.id)
+        assert stale is not None
+        assert not stale.revoke(later + timedelta(days=1))  # the first revocation stays
+        session.touch(later + timedelta(days=1), None, None)
+        assert not work.sessions.update(session)  # a revoked session is never written again
         work.commit()
     with uow() as work:
         revoked = work.sessions.get(session.id)

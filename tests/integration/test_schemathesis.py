@@ -22,8 +22,9 @@ from alembic import command
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from main import alembic_config, create_app
-from tests.integration.conftest import ADMIN_PASSWORD, Api, make_settings
+from adapters.persistence.sqlalchemy.migrations import alembic_config
+from main import create_app
+from tests.support.api import ADMIN_PASSWORD, Api, make_settings
 
 # Per operation in `make test`; `make fuzz` sets FUZZ_EXAMPLES higher.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.sqlalchemy.tables import users
 from main import create_app
-from tests.integration.conftest import PASSWORD, Api, assert_problem, make_settings
+from tests.support.api import PASSWORD, Api, assert_problem, make_settings
 
 LOGIN = "/api/v1/auth/login"
 REFRESH = "/api/v1/auth/refresh"

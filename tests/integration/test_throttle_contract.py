@@ -1,4 +1,4 @@
-"""The throttle contract: every ``LoginThrottle`` store must pass this module.
+"""The throttle contract: every ``AttemptCounter`` store must pass this module.
 
 In memory (one process), in the database (SQLite, PostgreSQL, MariaDB: every
 worker of every host that shares it) and in Redis.
@@ -16,14 +16,14 @@ from sqlalchemy import Engine, func, select
 from adapters.persistence.sqlalchemy import throttle as sql_throttle
 from adapters.persistence.sqlalchemy.engine import create_database_engine
 from adapters.persistence.sqlalchemy.tables import throttle_windows
-from adapters.persistence.sqlalchemy.throttle import SqlThrottle
-from adapters.throttle.memory import InMemoryThrottle
-from adapters.throttle.redis import RedisThrottle
-from application.ports import LoginThrottle
-from application.use_cases.throttling import FailOpen
+from adapters.persistence.sqlalchemy.throttle import SqlAttemptCounter
+from adapters.throttle.memory import InMemoryAttemptCounter
+from adapters.throttle.redis import RedisAttemptCounter
+from application.ports import AttemptCounter
+from application.throttling import FailOpen
 from domain.errors import ThrottleUnavailable
-from tests.integration.conftest import together
-from tests.integration.servers import BACKENDS, free_port, migrated_database, redis_url
+from tests.support.api import together
+from tests.support.servers import BACKENDS, free_port, migrated_database, redis_url
 
 
 class Ticks:
@@ -36,7 +36,7 @@ class Ticks:
         return self.now
 
 
-Store = Callable[[int, int], LoginThrottle]  # (limit, window seconds) -> throttle
+Store = Callable[[int, int], AttemptCounter]  # (limit, window seconds) -> throttle
 
 
 @pytest.fixture
@@ -47,17 +47,17 @@ def ticks() -> Ticks:
 @pytest.fixture(params=["memory", "redis", *BACKENDS])
 def store(request: pytest.FixtureRequest, ticks: Ticks, tmp_path: Path) -> Iterator[Store]:
     if request.param == "memory":
-        yield lambda limit, window: InMemoryThrottle(limit, window, monotonic=ticks)
+        yield lambda limit, window: InMemoryAttemptCounter(limit, window, monotonic=ticks)
     elif request.param == "redis":
         client, prefix = Redis.from_url(redis_url()), request.getfixturevalue("prefix")
-        yield lambda limit, window: RedisThrottle(
+        yield lambda limit, window: RedisAttemptCounter(
             client, limit=limit, window_seconds=window, prefix=prefix
         )
         client.close()
     else:
         with migrated_database(request.param, tmp_path) as url:
             engine = create_database_engine(url)
-            yield lambda limit, window: SqlThrottle(
+            yield lambda limit, window: SqlAttemptCounter(
                 engine, limit=limit, window_seconds=window, scope="login", clock=ticks
             )
             engine.dispose()
@@ -88,8 +88,8 @@ def test_s11_the_limit_is_exact_under_concurrency(store: Store) -> None:
 
 def test_a_window_ends_and_a_new_one_opens(backend_engine: Engine, ticks: Ticks) -> None:
     for throttle in (
-        InMemoryThrottle(3, 60, monotonic=ticks),
-        SqlThrottle(backend_engine, limit=3, window_seconds=60, scope="login", clock=ticks),
+        InMemoryAttemptCounter(3, 60, monotonic=ticks),
+        SqlAttemptCounter(backend_engine, limit=3, window_seconds=60, scope="login", clock=ticks),
     ):
         assert [throttle.attempt("k") for _ in range(3)] == [0, 0, 0]
         ticks.now += 20
@@ -101,8 +101,8 @@ def test_a_window_ends_and_a_new_one_opens(backend_engine: Engine, ticks: Ticks)
 
 
 def test_scopes_in_one_table_do_not_share_counts(backend_engine: Engine) -> None:
-    login = SqlThrottle(backend_engine, limit=1, window_seconds=60, scope="login")
-    address = SqlThrottle(backend_engine, limit=1, window_seconds=60, scope="address")
+    login = SqlAttemptCounter(backend_engine, limit=1, window_seconds=60, scope="login")
+    address = SqlAttemptCounter(backend_engine, limit=1, window_seconds=60, scope="address")
     assert (login.attempt("k"), address.attempt("k")) == (0, 0)
     assert login.attempt("k") > 0
 
@@ -111,7 +111,9 @@ def test_the_database_keeps_no_email_and_sweeps_ended_windows(
     backend_engine: Engine, ticks: Ticks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sql_throttle, "SWEEP_EVERY", 5)
-    throttle = SqlThrottle(backend_engine, limit=3, window_seconds=60, scope="login", clock=ticks)
+    throttle = SqlAttemptCounter(
+        backend_engine, limit=3, window_seconds=60, scope="login", clock=ticks
+    )
     for n in range(4):
         throttle.attempt(f"account:user{n}@example.com")
     with backend_engine.connect() as connection:
@@ -124,25 +126,25 @@ def test_the_database_keeps_no_email_and_sweeps_ended_windows(
 
 
 @pytest.fixture(params=["redis", "database"])
-def unreachable(request: pytest.FixtureRequest) -> Iterator[LoginThrottle]:
+def unreachable(request: pytest.FixtureRequest) -> Iterator[AttemptCounter]:
     """A store whose server is down."""
     if request.param == "redis":
         client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
-        yield RedisThrottle(client, limit=3, window_seconds=60, prefix="x:")
+        yield RedisAttemptCounter(client, limit=3, window_seconds=60, prefix="x:")
         return
     engine = create_database_engine(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none")
-    yield SqlThrottle(engine, limit=3, window_seconds=60, scope="login")
+    yield SqlAttemptCounter(engine, limit=3, window_seconds=60, scope="login")
     engine.dispose()
 
 
-def test_an_unreachable_store_is_throttle_unavailable(unreachable: LoginThrottle) -> None:
+def test_an_unreachable_store_is_throttle_unavailable(unreachable: AttemptCounter) -> None:
     with pytest.raises(ThrottleUnavailable):
         unreachable.attempt("k")
     with pytest.raises(ThrottleUnavailable):
         unreachable.reset("k")
 
 
-def test_fail_open_lets_attempts_through_an_unreachable_store(unreachable: LoginThrottle) -> None:
+def test_fail_open_lets_attempts_through_an_unreachable_store(unreachable: AttemptCounter) -> None:
     throttle = FailOpen(unreachable)
     assert throttle.attempt("k") == 0
     throttle.reset("k")

@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 
 from main import create_app
-from tests.integration.conftest import PASSWORD, Api, assert_problem, make_settings
-from tests.integration.servers import free_port, redis_url
+from tests.support.api import PASSWORD, Api, assert_problem, make_settings
+from tests.support.servers import free_port, redis_url
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from adapters.persistence.memory import InMemorySessionRepository, InMemoryUserRepository
+from application.accounts.users import UpdateUserCommand
 from application.retry import retry_on_conflict
-from application.use_cases.refresh import RefreshCommand
-from application.use_cases.users import UpdateUserCommand
+from application.sessions.refresh import RefreshCommand
 from domain.errors import ConcurrentUpdate, InvalidRefreshToken
 from domain.users import User
-from tests.unit.conftest import Core
+from tests.support.core import CoreUnderTest
 
 
 def test_retry_on_conflict_runs_again_and_gives_up_after_three() -> None:
@@ -33,10 +33,10 @@ def test_retry_on_conflict_runs_again_and_gives_up_after_three() -> None:
 
 @pytest.mark.parametrize("losses", [1, 2])
 def test_an_update_that_loses_a_race_is_retried(
-    core: Core, monkeypatch: pytest.MonkeyPatch, losses: int
+    core: CoreUnderTest, monkeypatch: pytest.MonkeyPatch, losses: int
 ) -> None:
     user = core.register()
-    actor = core.actor(core.login())
+    caller = core.caller(core.login())
     real_update = InMemoryUserRepository.update
     attempts: list[int] = []
 
@@ -47,34 +47,34 @@ def test_an_update_that_loses_a_race_is_retried(
         real_update(self, target)
 
     monkeypatch.setattr(InMemoryUserRepository, "update", lose_first)
-    updated = core.accounts.update_user(actor, UpdateUserCommand(user.id, name="Countess"))
+    updated = core.accounts.update_user(caller, UpdateUserCommand(user.id, name="Countess"))
     assert updated.name == "Countess"
     assert len(attempts) == losses + 1
 
 
 def test_an_update_that_keeps_losing_is_a_conflict(
-    core: Core, monkeypatch: pytest.MonkeyPatch
+    core: CoreUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = core.register()
-    actor = core.actor(core.login())
+    caller = core.caller(core.login())
 
     def always_lose(*_: object) -> None:
         raise ConcurrentUpdate()
 
     monkeypatch.setattr(InMemoryUserRepository, "update", always_lose)
     with pytest.raises(ConcurrentUpdate):
-        core.accounts.update_user(actor, UpdateUserCommand(user.id, name="Countess"))
+        core.accounts.update_user(caller, UpdateUserCommand(user.id, name="Countess"))
     assert core.db.users[user.id].name == "Ada Lovelace"
 
 
 def test_a_refresh_that_loses_to_a_logout_gets_no_successor(
-    core: Core, monkeypatch: pytest.MonkeyPatch
+    core: CoreUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     core.register()
     tokens = core.login()
-    monkeypatch.setattr(InMemorySessionRepository, "touch", lambda *_: False)
+    monkeypatch.setattr(InMemorySessionRepository, "update", lambda *_: False)
     with pytest.raises(InvalidRefreshToken):
-        core.accounts.refresh(RefreshCommand(tokens.refresh_token))
+        core.sessions.refresh(RefreshCommand(tokens.refresh_token))
     monkeypatch.undo()
     # the failed attempt rolled back: the token was not spent
-    assert core.accounts.refresh(RefreshCommand(tokens.refresh_token))
+    assert core.sessions.refresh(RefreshCommand(tokens.refresh_token))

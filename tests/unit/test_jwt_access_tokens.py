@@ -17,7 +17,9 @@ import pytest
 
 from adapters.security.jwt_access_tokens import REQUIRED_CLAIMS, JwtAccessTokens
 from adapters.security.jwt_keys import InvalidKey, KeySet
+from adapters.system import SystemClock
 from domain.errors import InvalidToken
+from tests.support.fakes import FakeClock
 
 KEY = b"k" * 32
 OTHER_KEY = b"o" * 32
@@ -29,6 +31,7 @@ def codec(**overrides: Any) -> JwtAccessTokens:
         "issuer": "accounts",
         "audience": "accounts",
         "lifetime": timedelta(minutes=15),
+        "clock": SystemClock(),
     }
     return JwtAccessTokens(KeySet.hmac(KEY), **(options | overrides))
 
@@ -169,7 +172,9 @@ def test_s18_keys_shorter_than_32_bytes_are_refused_by_pyjwt() -> None:
         KeySet.hmac(b"s" * 31)
     # and PyJWT enforces it too, should a short key ever reach it
     short = KeySet("HS256", "k", b"s" * 31, {"k": b"s" * 31})
-    codec_ = JwtAccessTokens(short, issuer="i", audience="a", lifetime=timedelta(minutes=1))
+    codec_ = JwtAccessTokens(
+        short, issuer="i", audience="a", lifetime=timedelta(minutes=1), clock=SystemClock()
+    )
     with pytest.raises(jwt.InvalidKeyError):
         codec_.issue(uuid.uuid4(), uuid.uuid4(), datetime.now(UTC))
 
@@ -202,37 +207,37 @@ def test_garbage_is_a_clean_refusal(garbage: str) -> None:
     assert refused(garbage)
 
 
-def move_clocks(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    """Shift both our clock and PyJWT's."""
-    moved = time.time() + seconds
-
-    class Moved(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Moved:  # type: ignore[override]
-            return cls.fromtimestamp(moved, tz)
-
-    monkeypatch.setattr("adapters.security.jwt_access_tokens.time.time", lambda: moved)
-    monkeypatch.setattr("jwt.api_jwt.datetime", Moved)
-
-
-def test_a_verified_token_is_still_refused_once_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    tokens = codec()
-    token = forge(claims(exp=int(time.time()) + 60))
+def test_a_verified_token_is_still_refused_once_it_expires() -> None:
+    """Times are read from the Clock port: the same clock as every other adapter's."""
+    clock = FakeClock()
+    tokens = codec(clock=clock)
+    token = forge(claims(exp=int(clock.now().timestamp()) + 60))
     assert tokens.decode(token)  # verified, and remembered
-    move_clocks(monkeypatch, 60 + 11)  # past exp and the 10 s leeway
+    clock.advance(seconds=60 + 9)
+    assert tokens.decode(token)  # within the 10 s leeway
+    clock.advance(seconds=2)  # past exp and the leeway
     with pytest.raises(InvalidToken):
         tokens.decode(token)
 
 
-def test_a_token_not_yet_valid_is_not_served_from_the_cache(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    tokens = codec()
+def test_a_token_not_yet_valid_is_not_served_from_the_cache() -> None:
+    clock = FakeClock()
+    tokens = codec(clock=clock)
     token = forge(claims())
     assert tokens.decode(token)
-    move_clocks(monkeypatch, -60)
+    clock.advance(seconds=-60)
     with pytest.raises(InvalidToken):
-        tokens.decode(token)  # the cached nbf says "not yet"; PyJWT is asked again
+        tokens.decode(token)  # the cached nbf says "not yet"
+
+
+@pytest.mark.parametrize("claim", ["iat", "nbf", "exp"])
+@pytest.mark.parametrize("value", ["soon", True, None, [1]])
+def test_s16_times_that_are_not_numbers_are_refused(claim: str, value: Any) -> None:
+    payload = claims()
+    payload[claim] = value
+    if value is None:
+        del payload[claim]
+    assert refused(raw_token({"alg": "HS256", "typ": "at+jwt", "kid": KID}, payload, KEY))
 
 
 def test_the_verified_token_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import InvalidKey, KeySet
+from adapters.system import SystemClock
 from domain.errors import InvalidToken
 from tests.unit.test_jwt_access_tokens import raw_token
 
@@ -26,7 +27,9 @@ OLD, NEW = b"o" * 32, b"n" * 32
 
 
 def codec(keys: KeySet) -> JwtAccessTokens:
-    return JwtAccessTokens(keys, issuer="i", audience="a", lifetime=timedelta(minutes=5))
+    return JwtAccessTokens(
+        keys, issuer="i", audience="a", lifetime=timedelta(minutes=5), clock=SystemClock()
+    )
 
 
 def token(keys: KeySet) -> str:

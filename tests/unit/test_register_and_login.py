@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from application.use_cases.login import LoginCommand
-from application.use_cases.register import RegisterCommand
+from application.accounts.register import RegisterCommand
+from application.sessions.login import LoginCommand
 from domain.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -12,10 +12,10 @@ from domain.errors import (
     PasswordRejected,
 )
 from domain.users import Role
-from tests.unit.conftest import PASSWORD, Core
+from tests.support.core import PASSWORD, CoreUnderTest
 
 
-def test_register_creates_an_active_user_with_a_hashed_password(core: Core) -> None:
+def test_register_creates_an_active_user_with_a_hashed_password(core: CoreUnderTest) -> None:
     user = core.register("  Ada@Example.COM ")
     assert user.email.value == "ada@example.com"
     assert user.role is Role.USER
@@ -25,7 +25,7 @@ def test_register_creates_an_active_user_with_a_hashed_password(core: Core) -> N
     assert core.db.users[user.id].email == user.email
 
 
-def test_register_a_taken_email_in_any_case_is_refused(core: Core) -> None:
+def test_register_a_taken_email_in_any_case_is_refused(core: CoreUnderTest) -> None:
     core.register("ada@example.com")
     with pytest.raises(EmailTaken):
         core.register("ADA@example.com")
@@ -41,14 +41,14 @@ def test_register_a_taken_email_in_any_case_is_refused(core: Core) -> None:
     ],
 )
 def test_register_refuses_invalid_input_and_stores_nothing(
-    core: Core, command: RegisterCommand, error: type[Exception]
+    core: CoreUnderTest, command: RegisterCommand, error: type[Exception]
 ) -> None:
     with pytest.raises(error):
         core.accounts.register(command)
     assert core.db.users == {}
 
 
-def test_login_returns_tokens_and_records_the_session(core: Core) -> None:
+def test_login_returns_tokens_and_records_the_session(core: CoreUnderTest) -> None:
     user = core.register()
     tokens = core.login("ADA@example.com")
     assert tokens.user.id == user.id
@@ -56,10 +56,12 @@ def test_login_returns_tokens_and_records_the_session(core: Core) -> None:
     (session,) = core.db.sessions.values()
     assert session.user_id == user.id
     assert (session.user_agent, session.ip) == ("pytest", "127.0.0.1")
-    assert core.actor(tokens).session_id == session.id
+    assert core.caller(tokens).session_id == session.id
 
 
-def test_s9_unknown_email_wrong_password_and_inactive_account_fail_alike(core: Core) -> None:
+def test_s9_unknown_email_wrong_password_and_inactive_account_fail_alike(
+    core: CoreUnderTest,
+) -> None:
     user = core.register()
     core.register("inactive@example.com")
     inactive = next(u for u in core.db.users.values() if u.id != user.id)
@@ -78,13 +80,13 @@ def test_s9_unknown_email_wrong_password_and_inactive_account_fail_alike(core: C
     assert core.db.sessions == {}
 
 
-def test_s10_unknown_email_spends_a_dummy_verification(core: Core) -> None:
+def test_s10_unknown_email_spends_a_dummy_verification(core: CoreUnderTest) -> None:
     with pytest.raises(InvalidCredentials):
         core.login("nobody@example.com")
     assert core.hasher.dummy_verifications == 1
 
 
-def test_s4_login_compares_exactly_after_nfkc(core: Core) -> None:
+def test_s4_login_compares_exactly_after_nfkc(core: CoreUnderTest) -> None:
     core.accounts.register(RegisterCommand("ada@example.com", "Ada", "Ｔｒｉｃｋｙ Pass 9"))
     assert core.login(password="Tricky Pass 9")  # NFKC applied on both sides
     with pytest.raises(InvalidCredentials):
@@ -93,7 +95,7 @@ def test_s4_login_compares_exactly_after_nfkc(core: Core) -> None:
         core.login(password="Tricky Pass 9 and more")  # no truncation
 
 
-def test_s7_login_upgrades_a_hash_with_old_parameters(core: Core) -> None:
+def test_s7_login_upgrades_a_hash_with_old_parameters(core: CoreUnderTest) -> None:
     user = core.register()
     core.hasher.version = 3
     core.login()
@@ -101,7 +103,7 @@ def test_s7_login_upgrades_a_hash_with_old_parameters(core: Core) -> None:
     core.login()  # and the upgraded hash still verifies
 
 
-def test_login_fails_if_the_password_changed_while_it_was_checked(core: Core) -> None:
+def test_login_fails_if_the_password_changed_while_it_was_checked(core: CoreUnderTest) -> None:
     user = core.register()
 
     class RacingHasher(type(core.hasher)):  # type: ignore[misc]
@@ -115,8 +117,8 @@ def test_login_fails_if_the_password_changed_while_it_was_checked(core: Core) ->
     assert core.db.sessions == {}
 
 
-def test_long_user_agents_are_cut(core: Core) -> None:
+def test_long_user_agents_are_cut(core: CoreUnderTest) -> None:
     core.register()
-    core.accounts.login(LoginCommand("ada@example.com", PASSWORD, "x" * 2000, None))
+    core.sessions.login(LoginCommand("ada@example.com", PASSWORD, "x" * 2000, None))
     (session,) = core.db.sessions.values()
     assert session.user_agent == "x" * 512

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from application.results import Actor
-from application.use_cases.users import UpdateUserCommand
+from application.accounts.users import UpdateUserCommand
+from application.caller import Caller
 from domain.errors import (
     EmailTaken,
     Forbidden,
@@ -16,27 +16,27 @@ from domain.errors import (
     UserNotFound,
 )
 from domain.users import Role
-from tests.unit.conftest import Core
+from tests.support.core import CoreUnderTest
 
 
 @pytest.fixture
-def admin(core: Core) -> Actor:
+def admin(core: CoreUnderTest) -> Caller:
     core.register("root@example.com", role=Role.ADMIN)
-    return core.actor(core.login("root@example.com"))
+    return core.caller(core.login("root@example.com"))
 
 
 @pytest.fixture
-def ada(core: Core) -> Actor:
+def ada(core: CoreUnderTest) -> Caller:
     core.register("ada@example.com")
-    return core.actor(core.login("ada@example.com"))
+    return core.caller(core.login("ada@example.com"))
 
 
-def test_a_user_reads_themselves(core: Core, ada: Actor) -> None:
+def test_a_user_reads_themselves(core: CoreUnderTest, ada: Caller) -> None:
     assert core.accounts.get_user(ada, ada.user_id).email.value == "ada@example.com"
 
 
 def test_s28_a_user_gets_forbidden_for_any_other_id_existing_or_not(
-    core: Core, ada: Actor, admin: Actor
+    core: CoreUnderTest, ada: Caller, admin: Caller
 ) -> None:
     for other in (admin.user_id, uuid.uuid4()):
         with pytest.raises(Forbidden):
@@ -48,7 +48,7 @@ def test_s28_a_user_gets_forbidden_for_any_other_id_existing_or_not(
 
 
 def test_an_admin_reads_anyone_and_gets_not_found_for_unknown_ids(
-    core: Core, ada: Actor, admin: Actor
+    core: CoreUnderTest, ada: Caller, admin: Caller
 ) -> None:
     assert core.accounts.get_user(admin, ada.user_id).id == ada.user_id
     with pytest.raises(UserNotFound):
@@ -60,7 +60,7 @@ def test_an_admin_reads_anyone_and_gets_not_found_for_unknown_ids(
 
 
 def test_list_users_is_for_admins_and_paginates_in_creation_order(
-    core: Core, admin: Actor, ada: Actor
+    core: CoreUnderTest, admin: Caller, ada: Caller
 ) -> None:
     for n in range(5):
         core.register(f"user{n}@example.com")
@@ -77,12 +77,14 @@ def test_list_users_is_for_admins_and_paginates_in_creation_order(
 
 
 @pytest.mark.parametrize(("page", "per_page"), [(0, 20), (10_000_001, 20), (1, 0), (1, 101)])
-def test_list_users_refuses_bad_paging(core: Core, admin: Actor, page: int, per_page: int) -> None:
+def test_list_users_refuses_bad_paging(
+    core: CoreUnderTest, admin: Caller, page: int, per_page: int
+) -> None:
     with pytest.raises(InvalidInput):
         core.accounts.list_users(admin, page, per_page)
 
 
-def test_a_user_updates_their_email_and_name(core: Core, ada: Actor) -> None:
+def test_a_user_updates_their_email_and_name(core: CoreUnderTest, ada: Caller) -> None:
     core.clock.advance(seconds=5)
     user = core.accounts.update_user(
         ada, UpdateUserCommand(ada.user_id, email=" Lovelace@Example.com", name=" Ada L. ")
@@ -92,13 +94,13 @@ def test_a_user_updates_their_email_and_name(core: Core, ada: Actor) -> None:
     assert core.login("lovelace@example.com")
 
 
-def test_an_update_that_changes_nothing_keeps_updated_at(core: Core, ada: Actor) -> None:
+def test_an_update_that_changes_nothing_keeps_updated_at(core: CoreUnderTest, ada: Caller) -> None:
     core.clock.advance(seconds=5)
     user = core.accounts.update_user(ada, UpdateUserCommand(ada.user_id, name="Ada Lovelace"))
     assert user.updated_at == user.created_at
 
 
-def test_s27_a_user_cannot_change_their_role_or_activity(core: Core, ada: Actor) -> None:
+def test_s27_a_user_cannot_change_their_role_or_activity(core: CoreUnderTest, ada: Caller) -> None:
     for command in (
         UpdateUserCommand(ada.user_id, role=Role.ADMIN),
         UpdateUserCommand(ada.user_id, role=Role.USER),
@@ -109,7 +111,9 @@ def test_s27_a_user_cannot_change_their_role_or_activity(core: Core, ada: Actor)
     assert core.db.users[ada.user_id].role is Role.USER
 
 
-def test_update_to_a_taken_email_is_refused(core: Core, ada: Actor, admin: Actor) -> None:
+def test_update_to_a_taken_email_is_refused(
+    core: CoreUnderTest, ada: Caller, admin: Caller
+) -> None:
     with pytest.raises(EmailTaken):
         core.accounts.update_user(ada, UpdateUserCommand(ada.user_id, email="ROOT@example.com"))
     with pytest.raises(InvalidEmail):
@@ -117,21 +121,21 @@ def test_update_to_a_taken_email_is_refused(core: Core, ada: Actor, admin: Actor
     assert core.db.users[ada.user_id].email.value == "ada@example.com"
 
 
-def test_an_admin_promotes_and_deactivates(core: Core, ada: Actor, admin: Actor) -> None:
+def test_an_admin_promotes_and_deactivates(core: CoreUnderTest, ada: Caller, admin: Caller) -> None:
     promoted = core.accounts.update_user(admin, UpdateUserCommand(ada.user_id, role=Role.ADMIN))
     assert promoted.role is Role.ADMIN
     tokens = core.login("ada@example.com")
-    assert core.actor(tokens).is_admin  # the role applies at once
+    assert core.caller(tokens).is_admin  # the role applies at once
     core.accounts.update_user(admin, UpdateUserCommand(ada.user_id, is_active=False))
     with pytest.raises(InvalidToken):
-        core.actor(tokens)
+        core.caller(tokens)
     assert all(
         s.revoked_at is not None for s in core.db.sessions.values() if s.user_id == ada.user_id
     )
 
 
 def test_the_last_active_admin_cannot_demote_deactivate_or_delete_themselves(
-    core: Core, admin: Actor
+    core: CoreUnderTest, admin: Caller
 ) -> None:
     for command in (
         UpdateUserCommand(admin.user_id, role=Role.USER),
@@ -145,7 +149,9 @@ def test_the_last_active_admin_cannot_demote_deactivate_or_delete_themselves(
     core.accounts.update_user(admin, UpdateUserCommand(admin.user_id, role=Role.USER))
 
 
-def test_delete_removes_the_user_and_their_sessions(core: Core, ada: Actor, admin: Actor) -> None:
+def test_delete_removes_the_user_and_their_sessions(
+    core: CoreUnderTest, ada: Caller, admin: Caller
+) -> None:
     core.accounts.delete_user(ada, ada.user_id)
     assert ada.user_id not in core.db.users
     assert all(s.user_id != ada.user_id for s in core.db.sessions.values())

@@ -218,22 +218,18 @@ class SqlSessionRepository:
     def add(self, session: Session) -> None:
         self._db.execute(insert(sessions).values(_session_values(session)))
 
-    def touch(
-        self, session_id: UUID, now: datetime, user_agent: str | None, ip: str | None
-    ) -> bool:
+    def update(self, session: Session) -> bool:
         result = self._db.execute(
             update(sessions)
-            .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
-            .values(last_used_at=now, user_agent=user_agent, ip=ip)
+            .where(sessions.c.id == session.id, sessions.c.revoked_at.is_(None))
+            .values(
+                last_used_at=session.last_used_at,
+                user_agent=session.user_agent,
+                ip=session.ip,
+                revoked_at=session.revoked_at,
+            )
         )
         return result.rowcount == 1
-
-    def revoke(self, session_id: UUID, now: datetime) -> None:
-        self._db.execute(
-            update(sessions)
-            .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
 
     def list_active(self, user_id: UUID, now: datetime) -> list[Session]:
         query = select(sessions).where(

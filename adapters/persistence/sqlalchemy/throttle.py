@@ -8,7 +8,6 @@ the number of workers.
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
 import time
 from collections.abc import Callable
@@ -20,15 +19,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Insert
 
 from adapters.persistence.sqlalchemy.tables import throttle_windows
-from domain.errors import ThrottleUnavailable
-
-log = logging.getLogger(__name__)
+from application.throttling import counter_unreachable
 
 # Ended windows are deleted every this many attempts of a process.
 SWEEP_EVERY = 1000
 
 
-class SqlThrottle:
+class SqlAttemptCounter:
     """Fixed windows, one row per key: counted by one atomic upsert.
 
     The upsert either opens a window (a new row, or an ended one restarted) or
@@ -67,7 +64,7 @@ class SqlThrottle:
                 if next(self._attempts) % SWEEP_EVERY == 0:
                     connection.execute(_SWEEP, values)
         except SQLAlchemyError as error:
-            raise _unavailable(error) from error
+            raise counter_unreachable(error) from error
         return 0 if attempts <= self._limit else max(math.ceil(ends - now), 1)
 
     def reset(self, key: str) -> None:
@@ -75,7 +72,7 @@ class SqlThrottle:
             with self._engine.begin() as connection:
                 connection.execute(_FORGET, {"key_hash": self._key(key)})
         except SQLAlchemyError as error:
-            raise _unavailable(error) from error
+            raise counter_unreachable(error) from error
 
     def _key(self, key: str) -> str:
         return hashlib.sha256(f"{self._scope}:{key}".encode()).hexdigest()
@@ -111,8 +108,3 @@ def _count_statement(dialect: str) -> Insert:
             "ends_at": case((ended, upsert.excluded.ends_at), else_=_ROW.ends_at),
         },
     )
-
-
-def _unavailable(error: SQLAlchemyError) -> ThrottleUnavailable:
-    log.warning("throttle store unreachable: %s", type(error).__name__)
-    return ThrottleUnavailable()

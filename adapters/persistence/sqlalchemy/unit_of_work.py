@@ -1,5 +1,8 @@
+"""The unit of work over SQLAlchemy: one connection, one transaction, its events."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -8,7 +11,14 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
+from application.events import publish_committed
+from application.ports import EventPublisher
 from domain.errors import StorageUnavailable
+from domain.events import Event
+
+# Writes what must be as durable as the change (stored audit events, the mail
+# outbox) on the unit of work's connection, inside its transaction.
+EventWriter = Callable[[Connection, Sequence[Event]], None]
 
 
 def _is_outage(error: BaseException | None) -> bool:
@@ -23,11 +33,23 @@ class SqlAlchemyUnitOfWork:
 
     Database outages leave as ``StorageUnavailable``, so the edge can answer
     503 instead of 500, and the pool's pre-ping reconnects once the server is back.
+    Recorded events are written by ``writers`` just before the commit and
+    handed to ``listeners`` just after it.
     """
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        read_only: bool = False,
+        writers: Sequence[EventWriter] = (),
+        listeners: Sequence[EventPublisher] = (),
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._writers = writers
+        self._listeners = listeners
+        self._events: list[Event] = []
 
     def __enter__(self) -> Self:
         try:
@@ -62,11 +84,21 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._events = []
         self._connection.close()
         if _is_outage(exc):
             raise StorageUnavailable() from exc
 
+    def record(self, event: Event) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work records no events")
+        self._events.append(event)
+
     def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        events, self._events = self._events, []
+        for write in self._writers:
+            write(self._connection, events)
         self._connection.commit()
+        publish_committed(self._listeners, events)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.ports import AccessTokens, RefreshTokens, UnitOfWork
-from application.results import TokenPair
 from domain.sessions import RefreshToken, Session
 from domain.users import User
 
@@ -23,22 +22,25 @@ class SessionLifetimes:
     reuse_grace: timedelta = timedelta(0)
 
 
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+
+
+@dataclass(frozen=True, slots=True)
 class TokenIssuer:
-    def __init__(
-        self,
-        access_tokens: AccessTokens,
-        refresh_tokens: RefreshTokens,
-        lifetimes: SessionLifetimes,
-    ) -> None:
-        self._access_tokens = access_tokens
-        self._refresh_tokens = refresh_tokens
-        self.lifetimes = lifetimes
+    access_tokens: AccessTokens
+    refresh_tokens: RefreshTokens
+    lifetimes: SessionLifetimes
 
     def hash_refresh_token(self, token: str) -> str:
-        return self._refresh_tokens.hash(token)
+        return self.refresh_tokens.hash(token)
 
     def successor_of(self, token: str) -> str:
-        return self._refresh_tokens.successor(token)
+        return self.refresh_tokens.successor(token)
 
     def issue(
         self,
@@ -51,13 +53,13 @@ class TokenIssuer:
         """Store the next refresh token of ``session`` (the successor of
         ``previous``, or a fresh one at login) and sign an access token."""
         refresh_token = (
-            self._refresh_tokens.successor(previous)
+            self.refresh_tokens.successor(previous)
             if previous is not None
-            else self._refresh_tokens.generate()
+            else self.refresh_tokens.generate()
         )
         uow.sessions.add_refresh_token(
             RefreshToken(
-                token_hash=self._refresh_tokens.hash(refresh_token),
+                token_hash=self.refresh_tokens.hash(refresh_token),
                 session_id=session.id,
                 issued_at=now,
                 expires_at=min(now + self.lifetimes.refresh_token, session.expires_at),
@@ -67,5 +69,5 @@ class TokenIssuer:
 
     def reissue(self, session: Session, user: User, refresh_token: str, now: datetime) -> TokenPair:
         """A new access token beside an already stored refresh token."""
-        access = self._access_tokens.issue(user.id, session.id, now)
+        access = self.access_tokens.issue(user.id, session.id, now)
         return TokenPair(access.token, refresh_token, access.expires_in, user)

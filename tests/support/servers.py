@@ -22,7 +22,7 @@ from redis import Redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from main import alembic_config
+from adapters.persistence.sqlalchemy.migrations import alembic_config
 
 SERVERS = {
     "postgresql": ("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),

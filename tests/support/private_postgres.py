@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.servers import free_port
+from tests.support.servers import free_port
 
 
 def _binary(name: str) -> str | None:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from alembic import command
 
-from main import ROOT, alembic_config
-from tests.integration.servers import free_port
+from adapters.persistence.sqlalchemy.migrations import alembic_config
+from settings import ROOT
+from tests.support.servers import free_port
 
 # The real settings, plus a hook that records each request as a worker starts it.
 TEST_CONFIG = """
@@ -41,6 +42,10 @@ class Server:
     process: subprocess.Popen[bytes]
     access_log: Path
     started_log: Path
+    output: Path  # the server's standard error: its own log and the app's
+
+    def log_text(self) -> str:
+        return self.output.read_text(errors="replace")
 
     def pids_serving(self, path: str) -> set[str]:
         """The worker pids that answered ``path``, from the access log."""
@@ -97,22 +102,23 @@ def gunicorn_server(
         "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
         **environment,
     }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            str(config),
-            "--access-logfile",
-            str(access_log),
-            "--access-logformat",
-            "%(p)s %(s)s %(U)s",
-            "main:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    server = Server(port, process, access_log, started_log)
+    with (folder / "server.log").open("wb") as output:  # the child keeps its own copy
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                str(config),
+                "--access-logfile",
+                str(access_log),
+                "--access-logformat",
+                "%(p)s %(s)s %(U)s",
+                "main:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stderr=output,
+        )
+    server = Server(port, process, access_log, started_log, folder / "server.log")
     try:
         # Ready means every worker answers, not just the first one to boot.
         deadline = time.monotonic() + 30

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.ports import Clock, EventPublisher, IdGenerator, PasswordHasher, UnitOfWorkFactory
-from application.use_cases.throttling import AddressLimit
+from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
+from application.throttling import AttemptLimit
 from domain.errors import EmailTaken
 from domain.events import UserRegistered
 from domain.passwords import PasswordPolicy
@@ -19,38 +19,28 @@ class RegisterCommand:
     ip: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
 class RegisterUser:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        hasher: PasswordHasher,
-        policy: PasswordPolicy,
-        clock: Clock,
-        ids: IdGenerator,
-        address_limit: AddressLimit,
-        events: EventPublisher,
-    ) -> None:
-        self._uow = uow
-        self._hasher = hasher
-        self._policy = policy
-        self._clock = clock
-        self._ids = ids
-        self._address_limit = address_limit
-        self._events = events
+    uow: UnitOfWorkFactory
+    hasher: PasswordHasher
+    policy: PasswordPolicy
+    clock: Clock
+    ids: IdGenerator
+    address_limit: AttemptLimit
 
     def __call__(self, command: RegisterCommand) -> User:
-        self._address_limit.check(command.ip, "register")
+        self.address_limit.check(command.ip, "register")
         email = Email.parse(command.email)
         name = parse_name(command.name)
-        password = self._policy.check(command.password, email)
-        with self._uow(read_only=True) as uow:
+        password = self.policy.check(command.password, email)
+        with self.uow(read_only=True) as uow:
             # Saves an argon2 hash for the common case; the unique index is the real guard.
             if uow.users.by_email(email) is not None:
                 raise EmailTaken()
-        password_hash = self._hasher.hash(password)
-        now = self._clock.now()
+        password_hash = self.hasher.hash(password)
+        now = self.clock.now()
         user = User(
-            id=self._ids.new_id(),
+            id=self.ids.new_id(),
             email=email,
             name=name,
             password_hash=password_hash,
@@ -59,8 +49,8 @@ class RegisterUser:
             created_at=now,
             updated_at=now,
         )
-        with self._uow() as uow:
+        with self.uow() as uow:
             uow.users.add(user)
+            uow.record(UserRegistered(user_id=user.id))
             uow.commit()
-        self._events.publish(UserRegistered(user_id=user.id))
         return user

@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from application.ports import Clock, EventPublisher, UnitOfWork, UnitOfWorkFactory
-from application.results import TokenPair
-from application.use_cases.throttling import AddressLimit
-from application.use_cases.tokens import TokenIssuer
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.sessions.tokens import TokenIssuer, TokenPair
+from application.throttling import AttemptLimit
 from domain.errors import InvalidRefreshToken
 from domain.events import RefreshReused
-from domain.sessions import Session, clip_user_agent
+from domain.sessions import Session
 from domain.users import User
 
 
@@ -21,6 +20,7 @@ class RefreshCommand:
     ip: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
 class RefreshSession:
     """Exchange a refresh token for a new pair; the presented token dies (S23).
 
@@ -31,25 +31,16 @@ class RefreshSession:
     simultaneous refreshes with one token at most one gets a successor (S26).
     """
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        issuer: TokenIssuer,
-        clock: Clock,
-        address_limit: AddressLimit,
-        events: EventPublisher,
-    ) -> None:
-        self._uow = uow
-        self._issuer = issuer
-        self._clock = clock
-        self._address_limit = address_limit
-        self._events = events
+    uow: UnitOfWorkFactory
+    issuer: TokenIssuer
+    clock: Clock
+    address_limit: AttemptLimit
 
     def __call__(self, command: RefreshCommand) -> TokenPair:
-        self._address_limit.check(command.ip, "refresh")
-        token_hash = self._issuer.hash_refresh_token(command.refresh_token)
-        now = self._clock.now()
-        with self._uow() as uow:
+        self.address_limit.check(command.ip, "refresh")
+        token_hash = self.issuer.hash_refresh_token(command.refresh_token)
+        now = self.clock.now()
+        with self.uow() as uow:
             stored = uow.sessions.find_refresh_token(token_hash)
             session = uow.sessions.get(stored.session_id) if stored is not None else None
             if stored is None or session is None:
@@ -58,18 +49,19 @@ class RefreshSession:
                 again = self._within_grace(uow, command.refresh_token, session.id, now)
                 if again is not None:
                     return again
-                uow.sessions.revoke(session.id, now)
+                if session.revoke(now):
+                    uow.sessions.update(session)
+                uow.record(RefreshReused(user_id=session.user_id, session_id=session.id))
                 uow.commit()
-                self._events.publish(RefreshReused(user_id=session.user_id, session_id=session.id))
                 raise InvalidRefreshToken()
             user = _active_user(uow, session, now)
             if user is None or stored.is_expired(now):
                 raise InvalidRefreshToken()
+            session.touch(now, command.user_agent, command.ip)
             # A logout committed since the read above wins: it gets no successor.
-            user_agent = clip_user_agent(command.user_agent) or session.user_agent
-            if not uow.sessions.touch(session.id, now, user_agent, command.ip or session.ip):
+            if not uow.sessions.update(session):
                 raise InvalidRefreshToken()
-            tokens = self._issuer.issue(uow, session, user, now, previous=command.refresh_token)
+            tokens = self.issuer.issue(uow, session, user, now, previous=command.refresh_token)
             uow.commit()
         return tokens
 
@@ -78,20 +70,20 @@ class RefreshSession:
     ) -> TokenPair | None:
         """The same successor again, if ``token`` was rotated less than the grace
         ago and its successor is still the session's unused token."""
-        grace = self._issuer.lifetimes.reuse_grace
+        grace = self.issuer.lifetimes.reuse_grace
         if not grace:
             return None
         # Read again: a rotation that won the race just now shows its time here.
-        used = uow.sessions.find_refresh_token(self._issuer.hash_refresh_token(token))
+        used = uow.sessions.find_refresh_token(self.issuer.hash_refresh_token(token))
         if used is None or used.used_at is None or now - used.used_at > grace:
             return None
-        successor = self._issuer.successor_of(token)
-        current = uow.sessions.find_refresh_token(self._issuer.hash_refresh_token(successor))
+        successor = self.issuer.successor_of(token)
+        current = uow.sessions.find_refresh_token(self.issuer.hash_refresh_token(successor))
         session = uow.sessions.get(session_id)
         if current is None or current.used_at is not None or session is None:
             return None
         user = _active_user(uow, session, now)
-        return self._issuer.reissue(session, user, successor, now) if user else None
+        return self.issuer.reissue(session, user, successor, now) if user else None
 
 
 def _active_user(uow: UnitOfWork, session: Session, now: datetime) -> User | None:

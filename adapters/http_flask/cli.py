@@ -1,0 +1,80 @@
+"""The ``flask --app main ...`` commands: a driving adapter beside the HTTP one.
+
+Registered on ``app.cli`` by the app factory; what they drive (the core, the
+migrations) is handed in, so this module knows no other adapter.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Protocol
+
+import click
+from flask import Flask
+
+from adapters.http_flask.docs import document
+from application.accounts.register import RegisterCommand
+from application.core import Core
+from domain.errors import DomainError
+from domain.users import Role
+
+
+class Migrations(Protocol):
+    def upgrade(self, revision: str = "head") -> None: ...
+
+    def downgrade(self, revision: str) -> None: ...
+
+    def revision(self, message: str) -> None: ...
+
+
+def openapi_text(app: Flask) -> str:
+    """The OpenAPI document as the committed openapi.json holds it."""
+    return json.dumps(document(app), indent=2, sort_keys=True) + "\n"
+
+
+def init_cli(app: Flask, core: Core, migrations: Migrations) -> None:
+    @app.cli.group("db")
+    def db() -> None:
+        """Database migrations (Alembic)."""
+
+    @db.command("upgrade")
+    @click.argument("revision", default="head")
+    def upgrade(revision: str) -> None:
+        """Apply migrations up to REVISION (default: head)."""
+        migrations.upgrade(revision)
+
+    @db.command("downgrade")
+    @click.argument("revision")
+    def downgrade(revision: str) -> None:
+        """Revert migrations down to REVISION (base: all of them)."""
+        migrations.downgrade(revision)
+
+    @db.command("revision")
+    @click.option("-m", "--message", required=True)
+    def revision(message: str) -> None:
+        """Write a new migration from the difference between the tables and the database."""
+        migrations.revision(message)
+
+    @app.cli.command("openapi")
+    @click.option("--output", type=click.Path(dir_okay=False), default="openapi.json")
+    def openapi(output: str) -> None:
+        """Write the OpenAPI document (the one /api/v1/openapi.json serves) to a file."""
+        Path(output).write_text(openapi_text(app))
+        click.echo(f"wrote {output}")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+    def create_admin(email: str, name: str, password_stdin: bool) -> None:
+        """Create an admin account; the password is read from standard input."""
+        if not password_stdin:
+            raise click.UsageError("pass --password-stdin: a password is never an argument")
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            user = core.accounts.register(RegisterCommand(email, name, password, role=Role.ADMIN))
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"created admin {user.email} ({user.id})")

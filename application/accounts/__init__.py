@@ -1,0 +1,21 @@
+"""Accounts: registering, a password's changes, and the user resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.accounts.password import ChangePassword
+from application.accounts.register import RegisterUser
+from application.accounts.users import DeleteUser, GetUser, ListUsers, UpdateUser
+
+
+@dataclass(frozen=True, slots=True)
+class Accounts:
+    """The area's use cases; each field is built from the dependencies its type names."""
+
+    register: RegisterUser
+    change_password: ChangePassword
+    get_user: GetUser
+    list_users: ListUsers
+    update_user: UpdateUser
+    delete_user: DeleteUser

@@ -1,0 +1,83 @@
+"""The core, built from its ports: one area per feature, each use case filled in
+by the names of the dependencies it declares.
+
+Adding a use case is writing its dataclass and naming it in its area;
+adding an area is one field of ``Core``; adding a port is one field of
+``Ports`` and the adapter the composition root hands it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar, get_type_hints
+
+from application.accounts import Accounts
+from application.accounts.password import PasswordConfirmation
+from application.ports import (
+    AccessTokens,
+    AttemptCounter,
+    Clock,
+    IdGenerator,
+    PasswordHasher,
+    RefreshTokens,
+    UnitOfWorkFactory,
+)
+from application.sessions import Sessions
+from application.sessions.tokens import SessionLifetimes, TokenIssuer
+from application.throttling import AttemptLimit
+from domain.passwords import PasswordPolicy
+
+Area = TypeVar("Area")
+
+
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """Everything the core needs from outside: adapters, and the rules set by configuration."""
+
+    uow: UnitOfWorkFactory
+    hasher: PasswordHasher
+    access_tokens: AccessTokens
+    refresh_tokens: RefreshTokens
+    clock: Clock
+    ids: IdGenerator
+    account_attempts: AttemptCounter
+    address_attempts: AttemptCounter
+    policy: PasswordPolicy
+    lifetimes: SessionLifetimes
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    """The feature areas, each a set of use cases."""
+
+    accounts: Accounts
+    sessions: Sessions
+
+
+def assemble(area: type[Area], dependencies: Mapping[str, object]) -> Area:
+    """Build ``area``: each of its fields is a use case, made from the
+    dependencies named by the use case's own fields."""
+    use_cases: dict[str, Any] = {}
+    for name, use_case in get_type_hints(area).items():
+        needs = [field.name for field in fields(use_case)]
+        missing = [need for need in needs if need not in dependencies]
+        if missing:
+            raise TypeError(f"{area.__name__}.{name} needs {', '.join(missing)}")
+        use_cases[name] = use_case(**{need: dependencies[need] for need in needs})
+    return area(**use_cases)
+
+
+def build_core(ports: Ports) -> Core:
+    account_limit = AttemptLimit(ports.account_attempts, ports.uow, "account")
+    address_limit = AttemptLimit(ports.address_attempts, ports.uow, "address")
+    dependencies = {field.name: getattr(ports, field.name) for field in fields(ports)} | {
+        "issuer": TokenIssuer(ports.access_tokens, ports.refresh_tokens, ports.lifetimes),
+        "account_limit": account_limit,
+        "address_limit": address_limit,
+        "confirmation": PasswordConfirmation(ports.uow, ports.hasher, account_limit, address_limit),
+    }
+    return Core(
+        accounts=assemble(Accounts, dependencies),
+        sessions=assemble(Sessions, dependencies),
+    )

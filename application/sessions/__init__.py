@@ -1,0 +1,24 @@
+"""Sessions: logging in and out, refreshing, authenticating a token, a person's own sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.sessions.authenticate import Authenticate
+from application.sessions.login import Login
+from application.sessions.logout import Logout, LogoutAll
+from application.sessions.own_sessions import ListSessions, RevokeSession
+from application.sessions.refresh import RefreshSession
+
+
+@dataclass(frozen=True, slots=True)
+class Sessions:
+    """The area's use cases; each field is built from the dependencies its type names."""
+
+    login: Login
+    refresh: RefreshSession
+    logout: Logout
+    logout_all: LogoutAll
+    authenticate: Authenticate
+    list_sessions: ListSessions
+    revoke_session: RevokeSession

@@ -1,1 +1,0 @@
-"""One module per use case (users.py holds the four user-resource ones)."""

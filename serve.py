@@ -1,0 +1,34 @@
+"""Serve the app with gunicorn and ``gunicorn.conf.py``: ``python -m serve`` (``make run``).
+
+The same as ``gunicorn -c gunicorn.conf.py "main:create_app()"``, less one
+trap: gunicorn reads ``WEB_CONCURRENCY`` as it is imported, before any
+configuration file can speak, and a value that is not a number stops it
+with a traceback. Here it is a one-line refusal, like every other setting.
+Extra arguments go to gunicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def main(argv: list[str]) -> None:
+    workers = os.environ.get("WEB_CONCURRENCY", "")
+    if workers and not (workers.isdigit() and int(workers) > 0):
+        print(
+            "accounts: refusing to start: WEB_CONCURRENCY must be a whole number above 0",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *argv, "main:create_app()"]
+    run()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

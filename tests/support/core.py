@@ -1,0 +1,81 @@
+"""The core on in-memory adapters, a fake hasher and a controllable clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from adapters.persistence.memory import EventWriter, InMemoryDatabase, InMemoryUnitOfWork
+from adapters.security.refresh_tokens import OpaqueRefreshTokens
+from adapters.throttle.memory import InMemoryAttemptCounter
+from application.accounts import Accounts
+from application.accounts.register import RegisterCommand
+from application.caller import Caller
+from application.core import Core, Ports, build_core
+from application.sessions import Sessions
+from application.sessions.login import LoginCommand
+from application.sessions.tokens import SessionLifetimes, TokenPair
+from domain.passwords import PasswordPolicy
+from domain.users import Role, User
+from tests.support.fakes import (
+    FakeAccessTokens,
+    FakeClock,
+    FakeHasher,
+    RecordingEvents,
+    SequentialIds,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class CoreUnderTest:
+    core: Core
+    ports: Ports
+    db: InMemoryDatabase
+    hasher: FakeHasher
+    clock: FakeClock
+    events: RecordingEvents
+
+    @property
+    def accounts(self) -> Accounts:
+        return self.core.accounts
+
+    @property
+    def sessions(self) -> Sessions:
+        return self.core.sessions
+
+    def register(self, email: str = "ada@example.com", role: Role = Role.USER) -> User:
+        return self.core.accounts.register(RegisterCommand(email, "Ada Lovelace", PASSWORD, role))
+
+    def login(self, email: str = "ada@example.com", password: str = PASSWORD) -> TokenPair:
+        return self.core.sessions.login(LoginCommand(email, password, "pytest", "127.0.0.1"))
+
+    def caller(self, tokens: TokenPair) -> Caller:
+        return self.core.sessions.authenticate(tokens.access_token)
+
+
+def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnderTest:
+    """The core on in-memory adapters; ``overrides`` replace any of its ``Ports``,
+    ``writers`` are the unit of work's in-transaction event writers."""
+    db = InMemoryDatabase()
+    events = RecordingEvents()
+    hasher = FakeHasher()
+    clock = FakeClock()
+    ports = Ports(
+        uow=partial(InMemoryUnitOfWork, db, writers=writers, listeners=[events]),
+        hasher=hasher,
+        access_tokens=FakeAccessTokens(),
+        refresh_tokens=OpaqueRefreshTokens(b"r" * 32),
+        clock=clock,
+        ids=SequentialIds(),
+        policy=PasswordPolicy(),
+        lifetimes=SessionLifetimes(refresh_token=timedelta(days=30), session=timedelta(days=90)),
+        account_attempts=InMemoryAttemptCounter(limit=10, window_seconds=900),
+        address_attempts=InMemoryAttemptCounter(limit=1000, window_seconds=900),
+    )
+    ports = replace(ports, **overrides)
+    return CoreUnderTest(build_core(ports), ports, db, hasher, clock, events)
