@@ -28,6 +28,7 @@ class EdgeHeaders:
     so they need none of werkzeug's per-header checks on the hottest path,
     and they reach every response, an unhandled error's included. A response
     that sets its own Content-Security-Policy (the API docs) keeps it.
+    Speed: 96 -> 62 us per ``/health`` in process (docs/performance.md).
     """
 
     def __init__(self, app: WSGIApplication, *, hsts: bool) -> None:

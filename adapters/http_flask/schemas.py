@@ -134,7 +134,7 @@ class UserResponse(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserResponse:
-        return cls.model_construct(
+        return cls(
             id=user.id,
             email=user.email.value,
             name=user.name,
@@ -154,7 +154,7 @@ class TokenResponse(BaseModel):
 
     @classmethod
     def of(cls, tokens: TokenPair) -> TokenResponse:
-        return cls.model_construct(
+        return cls(
             access_token=tokens.access_token,
             refresh_token=tokens.refresh_token,
             token_type="Bearer",  # noqa: S106
@@ -175,7 +175,7 @@ class UserListResponse(BaseModel):
 
     @classmethod
     def of(cls, page: UserPage) -> UserListResponse:
-        return cls.model_construct(
+        return cls(
             users=[UserResponse.of(user) for user in page.users],
             total=page.total,
             page=page.page,
@@ -200,9 +200,9 @@ class SessionListResponse(BaseModel):
 
     @classmethod
     def of(cls, sessions: list[Session], current: UUID) -> SessionListResponse:
-        return cls.model_construct(
+        return cls(
             sessions=[
-                SessionResponse.model_construct(
+                SessionResponse(
                     id=s.id,
                     created_at=s.created_at,
                     last_used_at=s.last_used_at,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import runpy
 import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -12,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from settings import ROOT
 from tests.support.api import PASSWORD, together
 from tests.support.gunicorn_server import gunicorn_server
 from tests.support.servers import redis_url
@@ -72,6 +77,38 @@ def test_sigterm_lets_requests_in_flight_finish(tmp_path: Path) -> None:
             thread.join()
         assert answers == [200] * WORKERS
         assert server.process.wait(timeout=30) == 0
+
+
+def test_a_given_metrics_folder_is_used_and_no_temporary_one_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**_: object) -> str:
+        raise AssertionError("a temporary folder was made")
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["metrics_dir"] == str(tmp_path / "metrics")
+    # gunicorn >= 25's control socket has one path per user, which every
+    # instance of that user would take from the others.
+    assert config["control_socket_disable"] is True
+
+
+@pytest.mark.parametrize("workers", ["abc", "0", "-2", "2.5"])
+def test_serve_refuses_a_web_concurrency_that_is_no_whole_number_in_one_line(workers: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "serve"],
+        env={"PATH": "/usr/bin:/bin", "WEB_CONCURRENCY": workers},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "accounts: refusing to start: WEB_CONCURRENCY must be a whole number above 0"
+    ]
 
 
 def test_metrics_add_up_every_workers_counts(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ import pytest
 
 def required_tool(command: str, package: str, variable: str | None = None) -> str:
     """The path of ``command`` (or of ``$variable``), else skip or, in CI, fail."""
-    path = (os.environ.get(variable) if variable else None) or shutil.which(command)
+    search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+    path = (os.environ.get(variable) if variable else None) or shutil.which(command, path=search)
     if path is None:
         how = f"apt-get install {package}" + (f", or set {variable}" if variable else "")
         if os.environ.get("CI") == "true":

@@ -1,5 +1,8 @@
 """A hot read run on the driver's cursor, with SQLAlchemy's SQL and type rules.
 
+Speed: an exception to the house style (SQLAlchemy Core everywhere else),
+for 171 -> 139 us per ``me`` in process and +13% req/s under load.
+
 Every authenticated request reads its session and user. Through SQLAlchemy's
 execution machinery that read costs about 25 µs on SQLite and 150 µs on
 PostgreSQL; on the DB-API cursor, 7 and 100 (measured in process; README,

@@ -1,0 +1,80 @@
+"""The core without a web framework: register, log in and list sessions in one process.
+
+    .venv/bin/python -m examples.embedded
+
+The same use cases the Flask adapter drives, wired here with the in-memory
+storage and attempt counters, argon2 at its cheapest and HS256 tokens: what a
+command-line tool, a test or another framework would do to embed the service.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from functools import partial
+
+from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
+from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
+from adapters.security.jwt_access_tokens import JwtAccessTokens
+from adapters.security.jwt_keys import KeySet
+from adapters.security.refresh_tokens import OpaqueRefreshTokens
+from adapters.system import SystemClock, UuidV7Generator
+from adapters.throttle.memory import InMemoryAttemptCounter
+from application.accounts.register import RegisterCommand
+from application.core import Core, Ports, build_core
+from application.sessions.login import LoginCommand
+from application.sessions.tokens import SessionLifetimes
+from domain.events import Event
+from domain.passwords import PasswordPolicy
+
+
+class PrintedEvents:
+    """An after-commit listener: each committed event, as a line."""
+
+    def publish(self, event: Event) -> None:
+        print(f"  event: {event.name}")
+
+
+def embedded_core() -> Core:
+    clock = SystemClock()
+    return build_core(
+        Ports(
+            uow=partial(InMemoryUnitOfWork, InMemoryDatabase(), listeners=[PrintedEvents()]),
+            hasher=Argon2Hasher(PROFILES["cheapest"]),
+            access_tokens=JwtAccessTokens(
+                KeySet.hmac(secrets.token_bytes(32)),
+                issuer="embedded",
+                audience="embedded",
+                lifetime=timedelta(minutes=15),
+                clock=clock,
+            ),
+            refresh_tokens=OpaqueRefreshTokens(secrets.token_bytes(32)),
+            clock=clock,
+            ids=UuidV7Generator(),
+            account_attempts=InMemoryAttemptCounter(limit=10, window_seconds=900),
+            address_attempts=InMemoryAttemptCounter(limit=300, window_seconds=900),
+            policy=PasswordPolicy(),
+            lifetimes=SessionLifetimes(),
+        )
+    )
+
+
+def main() -> None:
+    core = embedded_core()
+    password = "correct horse battery staple"  # noqa: S105 (an example's own account)
+    user = core.accounts.register(RegisterCommand("Ada@Example.com", "Ada Lovelace", password))
+    print(f"registered {user.email} ({user.id})")
+    for device in ("laptop", "phone"):
+        core.sessions.login(LoginCommand("ada@example.com", password, user_agent=device))
+        print(f"logged in on the {device}")
+    tokens = core.sessions.login(LoginCommand("ada@example.com", password, user_agent="desk"))
+    caller = core.sessions.authenticate(tokens.access_token)
+    sessions = core.sessions.list_sessions(caller)
+    print(f"{len(sessions)} sessions:")
+    for session in sessions:
+        this = " (this one)" if session.id == caller.session_id else ""
+        print(f"  {session.user_agent}{this}, started {session.created_at:%H:%M:%S}")
+
+
+if __name__ == "__main__":
+    main()
