@@ -68,6 +68,10 @@ class SessionRepository(Protocol):
     def revoke_all(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
         """Revoke every active session of a user, except ``keep``."""
 
+    def delete_ended(self, before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` sessions that ended before ``before``
+        (``Session.ended_before``), with their refresh tokens; how many went."""
+
     def add_refresh_token(self, token: RefreshToken) -> None: ...
 
     def find_refresh_token(self, token_hash: str) -> RefreshToken | None: ...

@@ -55,6 +55,12 @@ class Session:
     def is_active(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
 
+    def ended_before(self, moment: datetime) -> bool:
+        """Revoked, or past its end, before ``moment``: kept until then, then purged."""
+        return (self.revoked_at is not None and self.revoked_at < moment) or (
+            self.expires_at < moment
+        )
+
     def touch(self, now: datetime, user_agent: str | None, ip: str | None) -> None:
         """Record a use; a client that names no user agent or address keeps the last ones."""
         self.last_used_at = now

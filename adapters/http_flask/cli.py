@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -15,6 +16,7 @@ import click
 from flask import Flask
 
 from adapters.http_flask.docs import document
+from adapters.http_flask.worker import run_every
 from application.accounts.register import RegisterCommand
 from application.core import Core
 from domain.errors import DomainError
@@ -78,3 +80,32 @@ def init_cli(app: Flask, core: Core, migrations: Migrations) -> None:
         except DomainError as error:
             raise click.ClickException(error.message) from None
         click.echo(f"created admin {user.email} ({user.id})")
+
+    @app.cli.group("sessions")
+    def sessions() -> None:
+        """Sessions housekeeping."""
+
+    @sessions.command("purge")
+    @click.option(
+        "--older-than-days",
+        type=click.IntRange(min=0),
+        default=30,
+        show_default=True,
+        help="Keep sessions that ended fewer days ago than this.",
+    )
+    @click.option(
+        "--every",
+        type=click.FloatRange(min=0.1),
+        help="Run again every this many seconds, until SIGTERM or Ctrl-C.",
+    )
+    def purge(older_than_days: int, every: float | None) -> None:
+        """Delete sessions (and their refresh tokens) that ended long ago."""
+
+        def once() -> None:
+            purged = core.sessions.purge_ended(timedelta(days=older_than_days))
+            click.echo(f"purged {purged} ended sessions")
+
+        if every is None:
+            once()
+        else:
+            run_every(every, once)

@@ -88,12 +88,9 @@ class InMemoryUserRepository:
     def delete(self, user_id: UUID) -> None:
         user = self._db.users.pop(user_id)
         del self._db.emails[user.email]
-        gone = {s.id for s in self._db.sessions.values() if s.user_id == user_id}
-        for session_id in gone:
-            del self._db.sessions[session_id]
-        for token_hash, token in list(self._db.refresh_tokens.items()):
-            if token.session_id in gone:
-                del self._db.refresh_tokens[token_hash]
+        _delete_sessions(
+            self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
+        )
 
     def list_page(self, offset: int, limit: int) -> list[User]:
         ordered = sorted(self._db.users)[offset : offset + limit]
@@ -104,6 +101,15 @@ class InMemoryUserRepository:
 
     def count_active_admins(self) -> int:
         return sum(1 for u in self._db.users.values() if u.is_admin and u.is_active)
+
+
+def _delete_sessions(db: InMemoryDatabase, gone: set[UUID]) -> None:
+    """What the SQL schema's ON DELETE CASCADE does: the sessions' tokens go too."""
+    for session_id in gone:
+        del db.sessions[session_id]
+    for token_hash, token in list(db.refresh_tokens.items()):
+        if token.session_id in gone:
+            del db.refresh_tokens[token_hash]
 
 
 class InMemorySessionRepository:
@@ -142,6 +148,11 @@ class InMemorySessionRepository:
         for session in self._db.sessions.values():
             if session.user_id == user_id and session.id != keep and session.revoked_at is None:
                 self._db.sessions[session.id] = replace(session, revoked_at=now)
+
+    def delete_ended(self, before: datetime, limit: int) -> int:
+        ended = [s.id for s in self._db.sessions.values() if s.ended_before(before)][:limit]
+        _delete_sessions(self._db, set(ended))
+        return len(ended)
 
     def add_refresh_token(self, token: RefreshToken) -> None:
         self._db.refresh_tokens[token.token_hash] = token

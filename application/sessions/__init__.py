@@ -1,4 +1,5 @@
-"""Sessions: logging in and out, refreshing, authenticating a token, a person's own sessions."""
+"""Sessions: logging in and out, refreshing, authenticating a token, a
+person's own sessions, and purging the ended ones."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from application.sessions.authenticate import Authenticate
 from application.sessions.login import Login
 from application.sessions.logout import Logout, LogoutAll
 from application.sessions.own_sessions import ListSessions, RevokeSession
+from application.sessions.purge import PurgeEndedSessions
 from application.sessions.refresh import RefreshSession
 
 
@@ -22,3 +24,4 @@ class Sessions:
     authenticate: Authenticate
     list_sessions: ListSessions
     revoke_session: RevokeSession
+    purge_ended: PurgeEndedSessions

@@ -411,3 +411,40 @@ def test_a_read_only_unit_reads_what_is_committed(uow: UowFactory) -> None:
     save(uow, user)
     with uow(read_only=True) as work:
         assert work.users.get(user.id) == user
+
+
+def test_ended_sessions_are_deleted_with_their_tokens_at_most_limit_at_a_time(
+    uow: UowFactory,
+) -> None:
+    user = make_user()
+    save(uow, user)
+    day = timedelta(days=1)
+    ended = [
+        make_session(user, revoked_at=NOW - 3 * day),
+        make_session(user, revoked_at=NOW - 2 * day),
+        make_session(user, expires_at=NOW - day),
+    ]
+    kept = [
+        make_session(user),  # active
+        make_session(user, revoked_at=NOW),  # ended, but not before the moment
+        make_session(user, expires_at=NOW),
+    ]
+    with uow() as work:
+        for session in ended + kept:
+            work.sessions.add(session)
+            work.sessions.add_refresh_token(
+                RefreshToken(f"{session.id.hex:0>64}", session.id, NOW - 4 * day, NOW + day)
+            )
+        work.commit()
+    with uow() as work:
+        assert work.sessions.delete_ended(NOW, limit=2) == 2
+        assert work.sessions.delete_ended(NOW, limit=2) == 1
+        assert work.sessions.delete_ended(NOW, limit=2) == 0
+        work.commit()
+    with uow() as work:
+        for session in ended:
+            assert work.sessions.get(session.id) is None
+            assert work.sessions.find_refresh_token(f"{session.id.hex:0>64}") is None
+        for session in kept:
+            assert work.sessions.get(session.id) == session
+            assert work.sessions.find_refresh_token(f"{session.id.hex:0>64}") is not None

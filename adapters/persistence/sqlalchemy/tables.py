@@ -77,8 +77,8 @@ sessions = Table(
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),  # purging ended sessions
+    Column("revoked_at", UTCDateTime, nullable=True, index=True),
     Column("user_agent", String(512), nullable=True),
     Column("ip", String(45), nullable=True),
 )
