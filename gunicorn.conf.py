@@ -42,7 +42,7 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 # Sync workers: requests are short and CPU-bound (argon2, JSON, JWT), so a
 # process per request in flight beats threads that share one GIL; measured
-# in bench/ (README, "Serving").
+# in bench/ (docs/deployment.md, "gunicorn").
 worker_class = os.environ.get("WORKER_CLASS", "sync")
 timeout = 30
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "30"))

@@ -5,8 +5,8 @@ for 171 -> 139 us per ``me`` in process and +13% req/s under load.
 
 Every authenticated request reads its session and user. Through SQLAlchemy's
 execution machinery that read costs about 25 µs on SQLite and 150 µs on
-PostgreSQL; on the DB-API cursor, 7 and 100 (measured in process; README,
-"Benchmarks"). So this one query skips the machinery and keeps the rest:
+PostgreSQL; on the DB-API cursor, 7 and 100 (measured in process;
+docs/performance.md). So this one query skips the machinery and keeps the rest:
 SQLAlchemy compiles the statement once per dialect, converts parameters and
 values with the column types' own processors, owns the connection and its
 transaction, and the driver's errors are wrapped and a dead connection
