@@ -24,6 +24,7 @@ from application.ports import (
     UnitOfWorkFactory,
 )
 from application.sessions import Sessions
+from application.sessions.password_login import PasswordLogin
 from application.sessions.tokens import SessionLifetimes, TokenIssuer
 from application.throttling import AttemptLimit
 from domain.passwords import PasswordPolicy
@@ -76,6 +77,9 @@ def build_core(ports: Ports) -> Core:
         "account_limit": account_limit,
         "address_limit": address_limit,
         "confirmation": PasswordConfirmation(ports.uow, ports.hasher, account_limit, address_limit),
+        "password_login": PasswordLogin(
+            ports.uow, ports.hasher, ports.clock, account_limit, address_limit
+        ),
     }
     return Core(
         accounts=assemble(Accounts, dependencies),

@@ -31,12 +31,14 @@ class UserRepository(Protocol):
     def delete(self, user_id: UUID) -> None:
         """Remove a user together with its sessions and refresh tokens."""
 
-    def list_page(self, offset: int, limit: int) -> list[User]:
-        """Users in creation order (ids are time-ordered), ``limit`` from ``offset``."""
+    def list_page(self, offset: int, limit: int, email_prefix: str = "") -> list[User]:
+        """Users in creation order (ids are time-ordered), ``limit`` from ``offset``;
+        only those whose canonical email starts with ``email_prefix``."""
 
-    def count(self) -> Count:
-        """How many users there are: exact, or, for a large table where an exact
-        count would scan it, the database's estimate marked as such."""
+    def count(self, email_prefix: str = "") -> Count:
+        """How many users there are (whose email starts with ``email_prefix``):
+        exact, or, for a whole large table where an exact count would scan it,
+        the database's estimate marked as such."""
 
     def count_active_admins(self) -> int:
         """The active admins. In a writing unit of work they stay counted until
@@ -56,6 +58,9 @@ class SessionRepository(Protocol):
     def get_with_user(self, session_id: UUID) -> tuple[Session, User] | None:
         """A session and its user in one read: the whole cost of authenticating."""
 
+    def browser_session_with_user(self, token_hash: str) -> tuple[Session, User] | None:
+        """The browser session whose cookie token hashes to ``token_hash``, and its user."""
+
     def add(self, session: Session) -> None: ...
 
     def update(self, session: Session) -> bool:
@@ -63,7 +68,8 @@ class SessionRepository(Protocol):
         stored session was revoked meanwhile (a concurrent logout wins)."""
 
     def list_active(self, user_id: UUID, now: datetime) -> list[Session]:
-        """The user's sessions that are neither revoked nor past their end."""
+        """The user's active sessions: not revoked, not past their end, and
+        (a browser's) not past their idle limit."""
 
     def revoke_all(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
         """Revoke every active session of a user, except ``keep``."""

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from uuid import UUID
 
 MAX_USER_AGENT_LENGTH = 512
+# A browser session's last use is written at most this often: reads stay reads.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class SessionKind(StrEnum):
+    """How a session's holder proves it: API tokens, or a browser's cookie."""
+
+    API = "api"
+    BROWSER = "browser"
 
 
 def clip_user_agent(user_agent: str | None) -> str | None:
@@ -18,8 +28,10 @@ def clip_user_agent(user_agent: str | None) -> str | None:
 class Session:
     """One login of one user, on one device.
 
-    ``expires_at`` is the absolute end of the session (S25); each refresh
-    token adds an idle limit of its own. A revoked session never comes back.
+    ``expires_at`` is the absolute end of the session (S25). An API session's
+    idle limit is its refresh token's; a browser session keeps its own
+    (``idle_timeout``) and is found by the hash of its cookie's token (S35).
+    A revoked session never comes back.
     """
 
     id: UUID
@@ -30,6 +42,9 @@ class Session:
     revoked_at: datetime | None = None
     user_agent: str | None = None
     ip: str | None = None
+    kind: SessionKind = SessionKind.API
+    token_hash: str | None = None
+    idle_timeout: timedelta | None = None
 
     @classmethod
     def start(
@@ -40,8 +55,12 @@ class Session:
         lifetime: timedelta,
         user_agent: str | None,
         ip: str | None,
+        *,
+        browser_token_hash: str | None = None,
+        idle_timeout: timedelta | None = None,
     ) -> Session:
-        """A new session, good for ``lifetime`` from ``now`` however often it is used."""
+        """A new session, good for ``lifetime`` from ``now`` however often it is
+        used; a browser's (with its token's hash) also ends after ``idle_timeout`` unused."""
         return cls(
             id=session_id,
             user_id=user_id,
@@ -50,10 +69,19 @@ class Session:
             expires_at=now + lifetime,
             user_agent=clip_user_agent(user_agent),
             ip=ip,
+            kind=SessionKind.API if browser_token_hash is None else SessionKind.BROWSER,
+            token_hash=browser_token_hash,
+            idle_timeout=idle_timeout,
         )
 
     def is_active(self, now: datetime) -> bool:
+        if self.idle_timeout is not None and now >= self.last_used_at + self.idle_timeout:
+            return False
         return self.revoked_at is None and now < self.expires_at
+
+    def is_due_a_touch(self, now: datetime) -> bool:
+        """Whether a browser session's last use is stale enough to write again."""
+        return now - self.last_used_at >= TOUCH_INTERVAL
 
     def ended_before(self, moment: datetime) -> bool:
         """Revoked, or past its end, before ``moment``: kept until then, then purged."""

@@ -54,6 +54,12 @@ class Email:
         return self.value
 
 
+def canonical_email_prefix(raw: str) -> str:
+    """The start of an email, in the form emails are stored in, to search by.
+    Longer than an email can be, it is cut: it would match nothing anyway."""
+    return unicodedata.normalize("NFKC", raw.strip()).casefold()[: MAX_EMAIL_LENGTH + 1]
+
+
 def parse_name(raw: str, field: str = "name") -> str:
     """A display name: 1 to 80 characters after trimming, no control characters.
 

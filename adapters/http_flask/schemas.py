@@ -193,6 +193,9 @@ class SessionResponse(BaseModel):
     user_agent: str | None
     ip: str | None
     current: bool
+    kind: Literal["api", "browser"] = Field(
+        description="How the session is held: API tokens, or a browser's cookie (the pages)."
+    )
 
 
 class SessionListResponse(BaseModel):
@@ -210,6 +213,7 @@ class SessionListResponse(BaseModel):
                     user_agent=s.user_agent,
                     ip=s.ip,
                     current=s.id == current,
+                    kind=s.kind.value,
                 )
                 for s in sessions
             ]

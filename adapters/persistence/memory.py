@@ -92,12 +92,19 @@ class InMemoryUserRepository:
             self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
         )
 
-    def list_page(self, offset: int, limit: int) -> list[User]:
-        ordered = sorted(self._db.users)[offset : offset + limit]
+    def list_page(self, offset: int, limit: int, email_prefix: str = "") -> list[User]:
+        ordered = sorted(self._matching(email_prefix))[offset : offset + limit]
         return [copy.copy(self._db.users[user_id]) for user_id in ordered]
 
-    def count(self) -> Count:
-        return Count(len(self._db.users))
+    def count(self, email_prefix: str = "") -> Count:
+        return Count(len(self._matching(email_prefix)))
+
+    def _matching(self, email_prefix: str) -> list[UUID]:
+        return [
+            user_id
+            for email, user_id in self._db.emails.items()
+            if email.value.startswith(email_prefix)
+        ]
 
     def count_active_admins(self) -> int:
         return sum(1 for u in self._db.users.values() if u.is_admin and u.is_active)
@@ -126,6 +133,12 @@ class InMemorySessionRepository:
         if session is None or user is None:
             return None
         return copy.copy(session), copy.copy(user)
+
+    def browser_session_with_user(self, token_hash: str) -> tuple[Session, User] | None:
+        for session in self._db.sessions.values():
+            if session.token_hash == token_hash:
+                return self.get_with_user(session.id)
+        return None
 
     def add(self, session: Session) -> None:
         self._db.sessions[session.id] = copy.copy(session)

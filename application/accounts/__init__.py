@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 from application.accounts.password import ChangePassword
 from application.accounts.register import RegisterUser
-from application.accounts.users import DeleteUser, GetUser, ListUsers, UpdateUser
+from application.accounts.users import (
+    DeleteOwnAccount,
+    DeleteUser,
+    GetUser,
+    ListUsers,
+    UpdateUser,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,3 +25,4 @@ class Accounts:
     list_users: ListUsers
     update_user: UpdateUser
     delete_user: DeleteUser
+    delete_own_account: DeleteOwnAccount

@@ -9,12 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.accounts.password import PasswordConfirmation
 from application.caller import Caller
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.retry import retry_on_conflict
 from domain.errors import Forbidden, InvalidInput, UserNotFound
 from domain.events import RoleChanged, UserDeleted, UserUpdated
-from domain.users import Email, Role, User, UserChange, parse_name, require_another_admin
+from domain.users import (
+    Email,
+    Role,
+    User,
+    UserChange,
+    canonical_email_prefix,
+    parse_name,
+    require_another_admin,
+)
 
 MAX_PER_PAGE = 100
 # Keeps the offset within every backend's 64-bit integers (and offset paging sane).
@@ -60,16 +69,21 @@ class GetUser:
 class ListUsers:
     uow: UnitOfWorkFactory
 
-    def __call__(self, caller: Caller, page: int, per_page: int) -> UserPage:
+    def __call__(
+        self, caller: Caller, page: int, per_page: int, email_prefix: str = ""
+    ) -> UserPage:
+        """A page of users in creation order; with ``email_prefix``, only those
+        whose email starts with it (compared in the email's canonical form)."""
         if not caller.is_admin:
             raise Forbidden("Only admins may list users.")
         if not 1 <= page <= MAX_PAGE:
             raise InvalidInput("page", f"page is between 1 and {MAX_PAGE}.")
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise InvalidInput("per_page", f"per_page is between 1 and {MAX_PER_PAGE}.")
+        prefix = canonical_email_prefix(email_prefix)
         with self.uow(read_only=True) as uow:
-            total = uow.users.count()
-            users = uow.users.list_page((page - 1) * per_page, per_page)
+            total = uow.users.count(prefix)
+            users = uow.users.list_page((page - 1) * per_page, per_page, prefix)
         return UserPage(
             users=users,
             total=total.value,
@@ -133,10 +147,35 @@ class DeleteUser:
 
     def __call__(self, caller: Caller, user_id: UUID) -> None:
         _authorize(caller, user_id)
-        with self.uow() as uow:
-            user = _load(uow, user_id)
-            if user.is_active_admin:
-                require_another_admin(uow.users.count_active_admins())
-            uow.users.delete(user_id)
-            uow.record(UserDeleted(user_id=user_id, by=caller.user_id))
-            uow.commit()
+        _delete(self.uow, caller, user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteOwnAccountCommand:
+    current_password: str
+    ip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteOwnAccount:
+    """A person deletes their own account, confirming their current password
+    first: counted on the throttles and audited like any check of it (S11)."""
+
+    uow: UnitOfWorkFactory
+    confirmation: PasswordConfirmation
+
+    def __call__(self, caller: Caller, command: DeleteOwnAccountCommand) -> None:
+        self.confirmation.confirm(
+            caller.user, command.current_password, command.ip, "account_deletion"
+        )
+        _delete(self.uow, caller, caller.user_id)
+
+
+def _delete(uow_factory: UnitOfWorkFactory, caller: Caller, user_id: UUID) -> None:
+    with uow_factory() as uow:
+        user = _load(uow, user_id)
+        if user.is_active_admin:
+            require_another_admin(uow.users.count_active_admins())
+        uow.users.delete(user_id)
+        uow.record(UserDeleted(user_id=user_id, by=caller.user_id))
+        uow.commit()

@@ -1,11 +1,12 @@
-"""Sessions: logging in and out, refreshing, authenticating a token, a
-person's own sessions, and purging the ended ones."""
+"""Sessions: logging in and out, refreshing, authenticating a token, signing
+in a browser, a person's own sessions, and purging the ended ones."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from application.sessions.authenticate import Authenticate
+from application.sessions.browser import AuthenticateBrowser, SignIn
 from application.sessions.login import Login
 from application.sessions.logout import Logout, LogoutAll
 from application.sessions.own_sessions import ListSessions, RevokeSession
@@ -22,6 +23,8 @@ class Sessions:
     logout: Logout
     logout_all: LogoutAll
     authenticate: Authenticate
+    sign_in: SignIn
+    authenticate_browser: AuthenticateBrowser
     list_sessions: ListSessions
     revoke_session: RevokeSession
     purge_ended: PurgeEndedSessions

@@ -15,11 +15,14 @@ class SessionLifetimes:
     """A refresh token lives ``refresh_token`` (the idle limit); a session never
     outlives ``session`` from its login, however often it is refreshed (S25).
     ``reuse_grace`` lets a just-rotated token be presented again for that long
-    (browser tabs refreshing at once) and get the same successor."""
+    (browser tabs refreshing at once) and get the same successor. A browser
+    session signed in without "remember me" ends after ``browser_idle`` unused;
+    with it, after ``refresh_token`` unused, like an API session."""
 
     refresh_token: timedelta = timedelta(days=30)
     session: timedelta = timedelta(days=90)
     reuse_grace: timedelta = timedelta(0)
+    browser_idle: timedelta = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)

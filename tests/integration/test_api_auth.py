@@ -284,7 +284,9 @@ def test_sessions_lists_the_users_sessions_with_the_current_one_marked(api: Api)
         "user_agent",
         "ip",
         "current",
+        "kind",
     }
+    assert {s["kind"] for s in sessions} == {"api"}
     current = [s for s in sessions if s["current"]]
     assert len(current) == 1
     other = next(s for s in sessions if not s["current"])

@@ -20,7 +20,7 @@ from adapters.system import UuidV7Generator
 from application.ports import Count, UnitOfWork
 from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event, UserRegistered
-from domain.sessions import RefreshToken, Session
+from domain.sessions import RefreshToken, Session, SessionKind
 from domain.users import Email, Role, User
 from tests.support.servers import BACKENDS, migrated_database
 
@@ -448,3 +448,54 @@ def test_ended_sessions_are_deleted_with_their_tokens_at_most_limit_at_a_time(
         for session in kept:
             assert work.sessions.get(session.id) == session
             assert work.sessions.find_refresh_token(f"{session.id.hex:0>64}") is not None
+
+
+def test_a_browser_session_is_found_by_its_token_hash_with_its_user(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    browser = make_session(
+        user,
+        kind=SessionKind.BROWSER,
+        token_hash="b" * 64,
+        idle_timeout=timedelta(hours=1),
+    )
+    with uow() as work:
+        work.sessions.add(browser)
+        work.sessions.add(make_session(user))
+        work.commit()
+    with uow(read_only=True) as work:
+        assert work.sessions.browser_session_with_user("b" * 64) == (browser, user)
+        assert work.sessions.browser_session_with_user("c" * 64) is None
+        assert work.sessions.get(browser.id) == browser
+
+
+def test_list_active_leaves_out_a_browser_session_past_its_idle_limit(uow: UowFactory) -> None:
+    user = make_user()
+    save(uow, user)
+    idle = make_session(user, kind=SessionKind.BROWSER, token_hash="d" * 64)
+    idle.idle_timeout = timedelta(minutes=30)
+    fresh = make_session(
+        user, last_used_at=NOW - timedelta(minutes=29), idle_timeout=idle.idle_timeout
+    )
+    idle.last_used_at = NOW - timedelta(minutes=30)
+    with uow() as work:
+        work.sessions.add(idle)
+        work.sessions.add(fresh)
+        work.commit()
+    with uow() as work:
+        assert work.sessions.list_active(user.id, NOW) == [fresh]
+
+
+def test_users_are_listed_and_counted_by_an_email_prefix_taken_literally(
+    uow: UowFactory,
+) -> None:
+    emails = ["ada@example.com", "adam@example.com", "a_b@example.com", "axb@example.com"]
+    created = [make_user(email) for email in emails]
+    save(uow, *created)
+    with uow() as work:
+        assert [u.email.value for u in work.users.list_page(0, 10, "ada")] == emails[:2]
+        assert work.users.count("ada") == Count(2)
+        assert [u.email.value for u in work.users.list_page(1, 10, "ada")] == ["adam@example.com"]
+        assert [u.email.value for u in work.users.list_page(0, 10, "a_")] == ["a_b@example.com"]
+        assert work.users.count("a%") == Count(0)
+        assert work.users.count("") == Count(4)

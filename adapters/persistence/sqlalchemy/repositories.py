@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
     Connection,
     CursorResult,
+    Select,
     bindparam,
     delete,
     func,
@@ -24,7 +25,7 @@ from adapters.persistence.sqlalchemy.driver_query import DriverQuery
 from adapters.persistence.sqlalchemy.tables import refresh_tokens, sessions, users
 from application.ports import Count
 from domain.errors import ConcurrentUpdate, EmailTaken
-from domain.sessions import RefreshToken, Session
+from domain.sessions import RefreshToken, Session, SessionKind
 from domain.users import Email, Role, User
 
 
@@ -78,6 +79,13 @@ def _estimated_rows(connection: Connection, table: str) -> int | None:
     return int(estimate) if estimate is not None and estimate >= 0 else None
 
 
+def _with_email_prefix(query: Select[Any], email_prefix: str) -> Select[Any]:
+    """Emails that start with ``email_prefix``, its ``%`` and ``_`` taken literally."""
+    if not email_prefix:
+        return query
+    return query.where(users.c.email.startswith(email_prefix, autoescape=True))
+
+
 def _is_email_conflict(error: IntegrityError) -> bool:
     # Every backend names the column or the constraint (uq_users_email) in its message.
     return "email" in str(error.orig).lower()
@@ -123,18 +131,21 @@ class SqlUserRepository:
         # Sessions and refresh tokens go by ON DELETE CASCADE.
         self._db.execute(delete(users).where(users.c.id == user_id))
 
-    def list_page(self, offset: int, limit: int) -> list[User]:
+    def list_page(self, offset: int, limit: int, email_prefix: str = "") -> list[User]:
         # A deferred join: the offset walks the primary-key index alone, and only
         # the page's rows are read from the table, so deep pages stay cheap.
-        page = select(users.c.id).order_by(users.c.id).offset(offset).limit(limit).subquery()
+        ids = _with_email_prefix(select(users.c.id), email_prefix)
+        page = ids.order_by(users.c.id).offset(offset).limit(limit).subquery()
         query = select(users).join(page, users.c.id == page.c.id).order_by(users.c.id)
         return [_user_from_row(row) for row in self._db.execute(query)]
 
-    def count(self) -> Count:
-        estimate = _estimated_rows(self._db, users.name)
-        if estimate is not None and estimate >= EXACT_COUNT_LIMIT:
-            return Count(estimate, exact=False)
-        return Count(self._db.execute(select(func.count()).select_from(users)).scalar_one())
+    def count(self, email_prefix: str = "") -> Count:
+        if not email_prefix:
+            estimate = _estimated_rows(self._db, users.name)
+            if estimate is not None and estimate >= EXACT_COUNT_LIMIT:
+                return Count(estimate, exact=False)
+        query = _with_email_prefix(select(func.count()).select_from(users), email_prefix)
+        return Count(self._db.execute(query).scalar_one())
 
     def count_active_admins(self) -> int:
         # FOR UPDATE locks the admins' rows until the transaction ends, and a
@@ -159,6 +170,13 @@ def _session_from_row(row: Any) -> Session:
         revoked_at=row.revoked_at,
         user_agent=row.user_agent,
         ip=row.ip,
+        kind=SessionKind(row.kind),
+        token_hash=row.token_hash,
+        idle_timeout=(
+            timedelta(seconds=row.idle_timeout_seconds)
+            if row.idle_timeout_seconds is not None
+            else None
+        ),
     )
 
 
@@ -172,19 +190,34 @@ def _session_values(session: Session) -> dict[str, Any]:
         "revoked_at": session.revoked_at,
         "user_agent": session.user_agent,
         "ip": session.ip,
+        "kind": session.kind.value,
+        "token_hash": session.token_hash,
+        "idle_timeout_seconds": (
+            int(session.idle_timeout.total_seconds()) if session.idle_timeout is not None else None
+        ),
     }
 
 
-# Authenticating is the hottest path: the statement is built once, and run on
+# Authenticating is the hottest path: the statements are built once, and run on
 # the driver's cursor (driver_query.py). Columns are prefixed apart.
+_SESSION_AND_USER = select(
+    *(column.label(f"s_{column.name}") for column in sessions.c),
+    *(column.label(f"u_{column.name}") for column in users.c),
+).join_from(sessions, users, sessions.c.user_id == users.c.id)
 _SESSION_WITH_USER = DriverQuery(
-    select(
-        *(column.label(f"s_{column.name}") for column in sessions.c),
-        *(column.label(f"u_{column.name}") for column in users.c),
-    )
-    .join_from(sessions, users, sessions.c.user_id == users.c.id)
-    .where(sessions.c.id == bindparam("session_id", type_=sessions.c.id.type))
+    _SESSION_AND_USER.where(sessions.c.id == bindparam("session_id", type_=sessions.c.id.type))
 )
+_BROWSER_SESSION_WITH_USER = DriverQuery(
+    _SESSION_AND_USER.where(
+        sessions.c.token_hash == bindparam("token_hash", type_=sessions.c.token_hash.type)
+    )
+)
+
+
+def _session_and_user(values: dict[str, Any] | None) -> tuple[Session, User] | None:
+    if values is None:
+        return None
+    return _session_from_row(_Prefixed(values, "s_")), _user_from_row(_Prefixed(values, "u_"))
 
 
 class _Prefixed:
@@ -208,12 +241,11 @@ class SqlSessionRepository:
         return _session_from_row(row) if row is not None else None
 
     def get_with_user(self, session_id: UUID) -> tuple[Session, User] | None:
-        values = _SESSION_WITH_USER.first(self._db, {"session_id": session_id})
-        if values is None:
-            return None
-        return (
-            _session_from_row(_Prefixed(values, "s_")),
-            _user_from_row(_Prefixed(values, "u_")),
+        return _session_and_user(_SESSION_WITH_USER.first(self._db, {"session_id": session_id}))
+
+    def browser_session_with_user(self, token_hash: str) -> tuple[Session, User] | None:
+        return _session_and_user(
+            _BROWSER_SESSION_WITH_USER.first(self._db, {"token_hash": token_hash})
         )
 
     def add(self, session: Session) -> None:
@@ -238,7 +270,8 @@ class SqlSessionRepository:
             sessions.c.revoked_at.is_(None),
             sessions.c.expires_at > now,
         )
-        return [_session_from_row(row) for row in self._db.execute(query)]
+        found = (_session_from_row(row) for row in self._db.execute(query))
+        return [session for session in found if session.is_active(now)]  # a browser's idle limit
 
     def revoke_all(self, user_id: UUID, now: datetime, keep: UUID | None = None) -> None:
         statement = (

@@ -81,6 +81,10 @@ sessions = Table(
     Column("revoked_at", UTCDateTime, nullable=True, index=True),
     Column("user_agent", String(512), nullable=True),
     Column("ip", String(45), nullable=True),
+    Column("kind", String(16), nullable=False, server_default=text("'api'")),
+    Column("token_hash", String(64), nullable=True, unique=True),  # a browser's cookie, hashed
+    Column("idle_timeout_seconds", Integer, nullable=True),
+    CheckConstraint("kind IN ('api', 'browser')", name="kind"),
 )
 
 refresh_tokens = Table(
