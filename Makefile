@@ -6,7 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint typecheck imports unit bench fuzz clean
+AXE := build/node_modules/axe-core/axe.min.js
+
+.PHONY: run test lint typecheck imports unit bench fuzz clean axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +26,15 @@ run: $(VENV)/.run
 	$(BIN)/flask --app main db upgrade
 	$(BIN)/python -m serve
 
-test: $(VENV)/.dev lint typecheck imports
+test: $(VENV)/.dev lint typecheck imports axe
 	$(BIN)/pytest
+
+# axe-core (npm) for the accessibility checks of the browser tests; skipped without npm.
+axe: $(AXE)
+$(AXE):
+	if command -v npm >/dev/null; then \
+		npm install --silent --prefix build --no-audit --no-fund --no-save axe-core@4.14.1; \
+	else echo "npm is missing: the accessibility checks will skip"; fi
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

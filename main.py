@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from adapters.audit.events_log import AUDIT_LOGGER, LoggingEventPublisher
 from adapters.http_flask.app import build_app
+from adapters.http_flask.pages import PagesConfig
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability import metrics
 from adapters.observability.logging_setup import configure_logging
@@ -172,6 +173,7 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
                 refresh_token=settings.refresh_token_ttl,
                 session=settings.session_ttl,
                 reuse_grace=settings.refresh_reuse_grace,
+                browser_idle=settings.browser_idle,
             ),
         )
     )
@@ -207,6 +209,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         if settings.env != "production" or settings.metrics_token
         else None,
         metrics_token=settings.metrics_token or None,
+        pages=PagesConfig(
+            # A key of its own for signing the pages' cookie.
+            secret_key=hashlib.sha256(
+                b"accounts page cookie\0" + settings.secret_key.encode()
+            ).digest(),
+            cookie_name=settings.cookie_name,
+            cookie_secure=settings.session_cookie_secure,
+            remembered_for=settings.refresh_token_ttl,
+            api_docs=settings.api_docs,
+        ),
     )
     app.extensions[DATABASE_ENGINE] = engine  # for whoever ends the app's life
     return app

@@ -42,6 +42,7 @@ _TEXT_SETTINGS = {
     "redis_prefix": "REDIS_PREFIX",
     "log_format": "LOG_FORMAT",
     "metrics_token": "METRICS_TOKEN",
+    "session_cookie_name": "SESSION_COOKIE_NAME",
 }
 _NUMBER_SETTINGS = {
     "max_body_bytes": "MAX_BODY_BYTES",
@@ -62,6 +63,7 @@ _SECONDS_SETTINGS = {
     "refresh_token_ttl": "REFRESH_TOKEN_TTL_SECONDS",
     "session_ttl": "SESSION_TTL_SECONDS",
     "refresh_reuse_grace": "REFRESH_REUSE_GRACE_SECONDS",
+    "browser_idle": "BROWSER_SESSION_IDLE_SECONDS",
 }
 
 
@@ -112,6 +114,16 @@ class Settings:
     jwt_previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
     jwt_private_key: str = field(default="", repr=False)
     jwt_previous_public_keys: tuple[str, ...] = ()
+    browser_idle: timedelta = timedelta(hours=1)  # a browser session not "remembered"
+    session_cookie_secure: bool = False  # the pages' cookie; on in production unless set off
+    session_cookie_name: str = ""  # empty: __Host-accounts when secure, accounts otherwise
+
+    @property
+    def cookie_name(self) -> str:
+        """The pages' cookie: ``__Host-`` (HTTPS only, this host only, path /) when secure."""
+        return self.session_cookie_name or (
+            "__Host-accounts" if self.session_cookie_secure else "accounts"
+        )
 
     def __post_init__(self) -> None:
         if self.env not in ENVIRONMENTS:
@@ -132,6 +144,12 @@ class Settings:
             )
         if self.access_token_ttl <= timedelta(0) or self.refresh_token_ttl > self.session_ttl:
             raise ConfigError("token lifetimes must be positive and refresh <= session")
+        if not timedelta(0) < self.browser_idle <= self.refresh_token_ttl:
+            raise ConfigError(
+                "BROWSER_SESSION_IDLE_SECONDS must be positive and at most the refresh token's"
+            )
+        if self.cookie_name.startswith("__Host-") and not self.session_cookie_secure:
+            raise ConfigError("a __Host- cookie needs SESSION_COOKIE_SECURE on (HTTPS)")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -158,6 +176,9 @@ class Settings:
             "throttle_fail_open": _flag(environ.get("THROTTLE_FAIL_OPEN")),
             "db_pool_pre_ping": _flag(environ.get("DB_POOL_PRE_PING")),
             "api_docs": _flag(environ.get("API_DOCS", "1" if env != "production" else "0")),
+            "session_cookie_secure": _flag(
+                environ.get("SESSION_COOKIE_SECURE", "1" if env == "production" else "0")
+            ),
             "cors_origins": _list(environ.get("CORS_ORIGINS")),
             "jwt_previous_secret_keys": _list(environ.get("JWT_PREVIOUS_SECRET_KEYS")),
             "jwt_private_key": environ.get("JWT_PRIVATE_KEY")

@@ -10,6 +10,7 @@ that matter, go to bench/results/ as JSON and Markdown.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +48,7 @@ POSTGRES_URL = os.environ.get(
 USERS = 1000
 ME = "GET /auth/me"
 ME_LOGGED = "GET /auth/me, request log on"
+ACCOUNT = "GET /account, browser cookie"
 CEILING = "hello-world"
 
 Measure = Callable[[], dict[str, float]]  # one wrk run's figures
@@ -173,6 +176,32 @@ def login(port: int, email: str) -> str:
         return str(json.load(response)["access_token"])
 
 
+def browser_cookie(port: int, email: str) -> str:
+    """Sign in through the page, as a browser does; the ``Cookie`` header it then sends."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    connection.request("GET", "/sign-in")
+    page = connection.getresponse()
+    visit = page.headers["Set-Cookie"].split(";")[0]
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.read().decode())
+    assert csrf is not None
+    form = {"csrf_token": csrf.group(1), "email": email, "password": PASSWORD}
+    connection.request(
+        "POST",
+        "/sign-in",
+        body=urllib.parse.urlencode(form),
+        headers={
+            "Cookie": visit,
+            "Origin": f"http://{HOST}:{port}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    signed_in = connection.getresponse()
+    signed_in.read()
+    assert signed_in.status == 303, signed_in.status
+    connection.close()
+    return str(signed_in.headers["Set-Cookie"].split(";")[0])
+
+
 def worker_rss_mib(master: int) -> list[float]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     sizes = []
@@ -266,6 +295,9 @@ def bench_service(
             wrk, f"{base}/auth/me", seconds, 16, "-H", f"Authorization: {user['Authorization']}"
         )
         against_ceiling(target, ME, me, ceiling, rounds, runs)
+        cookie = f"Cookie: {browser_cookie(port, user_email(1))}"
+        account = partial(wrk, f"http://{HOST}:{port}/account", seconds, 16, "-H", cookie)
+        against_ceiling(target, ACCOUNT, account, ceiling, rounds, runs)
         scenarios = {
             "POST /auth/login": (f"{base}/auth/login", 8, ["-s", "post_json.lua"], {"BODY": body}),
             "POST /auth/register": (
@@ -340,6 +372,7 @@ def report(
     for target in ("sqlite", "postgresql"):
         ratios[f"me / hello-world ({target})"] = against_ceiling(target, ME)
         ratios[f"me with request log / hello-world ({target})"] = against_ceiling(target, ME_LOGGED)
+        ratios[f"account page / hello-world ({target})"] = against_ceiling(target, ACCOUNT)
         ratios[f"login / argon2 limit ({target})"] = by[
             (target, "POST /auth/login")
         ].requests_per_second / (cores / verify_cpu[target])
@@ -347,8 +380,9 @@ def report(
             by[(target, "POST /auth/login")].requests_per_second / parallel_rate
         )
     lines = [
-        f"{cores} cores, {today}. Each `me` case ran {rounds} times, each run between two "
-        "runs of the ceiling (a bare Flask hello-world), and is divided by the mean of "
+        f"{cores} cores, {today}. Each `me` and account-page case ran {rounds} times, "
+        "each run between two runs of the ceiling (a bare Flask hello-world), "
+        "and is divided by the mean of "
         f"those ceiling runs ({min(ceilings):.0f} to {max(ceilings):.0f} req/s). "
         "One argon2id verify (t=3, m=64 MiB, p=4), measured just "
         "before each login run, costs "

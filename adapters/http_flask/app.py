@@ -18,6 +18,7 @@ from adapters.http_flask.observability import (
     RequestObserver,
     init_observability,
 )
+from adapters.http_flask.pages import PagesConfig, init_pages
 from adapters.http_flask.problems import Problem, init_problem_handlers
 from application.core import Core
 
@@ -37,6 +38,7 @@ def build_app(
     observe_request: RequestObserver | None = None,
     render_metrics: MetricsRenderer | None = None,
     metrics_token: str | None = None,
+    pages: PagesConfig | None = None,
 ) -> Flask:
     app = Flask(__name__)
     # Werkzeug answers "//x" with a 308 whose absolute Location is built from
@@ -49,8 +51,8 @@ def build_app(
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies
         )
-    # No SECRET_KEY: the API keeps no cookie session, and without a key Flask
-    # skips building a signing serializer on every request.
+    # The API keeps no cookie session: only the pages set a SECRET_KEY, and
+    # their session interface opens no session on the API's paths.
     app.config.update(MAX_CONTENT_LENGTH=max_body_bytes)
     app.extensions[EXTENSION] = core
     app.extensions[READINESS_CHECKS] = readiness_checks
@@ -85,6 +87,8 @@ def build_app(
 
     for blueprint in (auth.bp, users.bp, health.bp, docs.spec):
         app.register_blueprint(blueprint)
+    if pages is not None:
+        init_pages(app, pages)
     if api_docs:
         app.register_blueprint(docs.docs)
     init_cli(app, core, migrations)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from adapters.http_flask.request_id import request_id
+from adapters.http_flask.routing import is_api_path
 from domain.errors import DomainError, InvalidInput, InvalidToken, Throttled
 
 PROBLEM_BASE = "https://accounts.example/problems/"
@@ -38,6 +39,10 @@ DOMAIN_PROBLEMS: dict[str, tuple[int, str, str]] = {
     "throttled": (429, "throttled", "Too Many Requests"),
 }
 RETRY_AFTER_SECONDS = "5"
+
+# status, title, detail, headers -> an HTML page: set by the pages, for their paths.
+ErrorPage = Callable[[int, str, str, Mapping[str, str]], Response]
+ERROR_PAGE = "accounts.error_page"
 
 
 class InvalidRequest(Exception):
@@ -91,6 +96,10 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> Response:
+    """Problem details; on a page's path, when the app serves pages, an HTML error page."""
+    error_page: ErrorPage | None = current_app.extensions.get(ERROR_PAGE)
+    if error_page is not None and not is_api_path(request.path):
+        return error_page(status, title, detail, headers or {})
     body = problem_body(
         status, slug, title, detail, request_id(), instance=request.path, **extensions
     )

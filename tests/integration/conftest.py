@@ -1,8 +1,10 @@
 """Fixtures of the integration tests: the real app over a migrated SQLite file,
-an engine on each backend, an admin, a Redis key prefix."""
+an engine on each backend, an admin, a Redis key prefix, the app served on a
+free port and the Chromium that browses it."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +15,14 @@ from alembic import command
 from flask import Flask
 from redis import Redis
 from sqlalchemy import Engine
+from werkzeug.serving import make_server
 
 from adapters.persistence.sqlalchemy.engine import create_database_engine
 from adapters.persistence.sqlalchemy.migrations import alembic_config
 from main import create_app
 from tests.support.api import ADMIN_PASSWORD, Api, make_settings
 from tests.support.servers import BACKENDS, migrated_database, redis_url
+from tests.support.tools import required_tool
 
 
 @pytest.fixture
@@ -68,3 +72,19 @@ def prefix() -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def chromium() -> str:
+    return required_tool("chromium", "chromium", "CHROMIUM")
+
+
+@pytest.fixture
+def base_url(app: Flask) -> Iterator[str]:
+    """The app served on a free port of 127.0.0.1, for a real browser."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -8,34 +8,13 @@ is left in ``build/test-artefacts/``.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 
-import pytest
-from flask import Flask
 from playwright.sync_api import Page, sync_playwright
-from werkzeug.serving import make_server
 
 from settings import ROOT
-from tests.support.tools import required_tool
 
 ARTEFACTS = ROOT / "build" / "test-artefacts"
 EMAIL, PASSWORD = "docs@example.com", "correct horse battery staple 9"
-
-
-@pytest.fixture
-def chromium() -> str:
-    return required_tool("chromium", "chromium", "CHROMIUM")
-
-
-@pytest.fixture
-def base_url(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def execute(

@@ -9,6 +9,7 @@ from flask import Flask
 from openapi_spec_validator import validate
 
 from adapters.http_flask.cli import openapi_text
+from adapters.http_flask.routing import is_api_path
 from main import create_app
 from settings import ROOT
 from tests.support.api import Api, assert_problem, make_settings
@@ -30,7 +31,11 @@ def test_the_document_is_valid_openapi_3_1(app: Flask) -> None:
 def test_every_api_route_is_documented(app: Flask) -> None:
     documented = json.loads(openapi_text(app))["paths"]
     for rule in app.url_map.iter_rules():
-        if rule.rule in UNDOCUMENTED or rule.rule.startswith("/api/docs"):
+        if (
+            rule.rule in UNDOCUMENTED
+            or rule.rule.startswith("/api/docs")
+            or not is_api_path(rule.rule)  # the pages: docs/pages.md
+        ):
             continue
         path = rule.rule.replace("<uuid:", "{").replace(">", "}")
         methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}

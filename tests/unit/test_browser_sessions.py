@@ -148,3 +148,11 @@ def test_users_are_found_by_the_start_of_their_email(core: CoreUnderTest) -> Non
         "a_b@example.com"
     ]
     assert core.accounts.list_users(admin, 1, 50, "zed").total == 0
+
+
+def test_a_deactivated_users_browser_session_proves_nothing(core: CoreUnderTest) -> None:
+    user = core.register()
+    browser = sign_in(core)
+    core.db.users[user.id].is_active = False  # as if deactivated by a path that kept sessions
+    with pytest.raises(InvalidToken):
+        core.sessions.authenticate_browser(browser.token)

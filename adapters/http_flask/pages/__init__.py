@@ -1,0 +1,48 @@
+"""The pages for people: a second driving adapter beside the JSON API.
+
+Server-rendered HTML calling the same use cases as the API, with a browser
+session of the core's own (``browser_session.py``), CSRF-protected forms
+(``forms.py``, ``security.py``) and HTML error pages for its paths. Nothing
+here reaches the API's responses: its paths get no cookie and keep their own
+headers. Set up by ``init_pages``, called from the app factory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask
+
+from adapters.http_flask.pages import account, admin, public
+from adapters.http_flask.pages.browser_session import init_browser_sessions
+from adapters.http_flask.pages.errors import init_error_pages
+from adapters.http_flask.pages.security import init_page_security
+
+
+@dataclass(frozen=True, slots=True)
+class PagesConfig:
+    """What the pages need from the settings."""
+
+    secret_key: bytes  # signs the cookie; derived from SECRET_KEY for this use alone
+    cookie_name: str
+    cookie_secure: bool
+    remembered_for: timedelta  # a "remember me" cookie's life, renewed by each visit
+    api_docs: bool
+
+
+def init_pages(app: Flask, config: PagesConfig) -> None:
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        SESSION_COOKIE_NAME=config.cookie_name,
+        SESSION_COOKIE_SECURE=config.cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=config.remembered_for,
+        API_DOCS_LINK=config.api_docs,
+    )
+    init_browser_sessions(app)
+    init_page_security(app)
+    init_error_pages(app)
+    for blueprint in (public.bp, account.bp, admin.bp):
+        app.register_blueprint(blueprint)

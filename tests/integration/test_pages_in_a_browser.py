@@ -1,0 +1,220 @@
+"""The pages in headless Chromium, as people use them: the journeys of an
+account's life and an admin's, every page checked by axe-core (no violation
+of impact serious or critical), 320 px wide without sideways scrolling, with
+no error in the console (so the pages' CSP lets them load). One journey runs
+with JavaScript off: no form needs it. Screenshots go to build/test-artefacts/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from settings import ROOT
+from tests.support.api import ADMIN_PASSWORD, Api
+from tests.support.axe import axe_script, serious_violations
+
+ARTEFACTS = ROOT / "build" / "test-artefacts" / "pages"
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "another horse battery staple"
+
+
+@pytest.fixture
+def chrome(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+class Person:
+    """One browser (its own cookies) on the pages, checking each page it sees."""
+
+    def __init__(self, chrome: Browser, base_url: str, name: str, javascript: bool = True) -> None:
+        self.context = chrome.new_context(
+            base_url=base_url,
+            java_script_enabled=javascript,
+            viewport={"width": 1024, "height": 800},
+        )
+        if javascript:
+            self.context.add_init_script(path=axe_script())
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.name = name
+        self.javascript = javascript
+        self.console_errors: list[str] = []
+        self.page.on("console", self._console)
+        # A page's own 4xx is its answer; a stylesheet or icon that fails is a fault.
+        self.page.on(
+            "response",
+            lambda r: (
+                self.console_errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                else None
+            ),
+        )
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)  # a CSP refusal, a script error
+
+    def open(self, path: str) -> Page:
+        self.page.goto(path)
+        return self.page
+
+    def check(self, shot: str) -> None:
+        """The page as it is: accessible, narrow-proof, screenshotted."""
+        page = self.page
+        assert page.title().endswith("· Accounts"), page.title()
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTEFACTS / f"{self.name}-{shot}.png", full_page=True)
+        if not self.javascript:
+            return
+        assert serious_violations(page) == [], page.url
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
+        page.screenshot(path=ARTEFACTS / f"{self.name}-{shot}-320.png", full_page=True)
+        page.set_viewport_size({"width": 1024, "height": 800})
+        assert self.console_errors == [], self.console_errors
+
+    def press(self, button: str) -> None:
+        self.page.get_by_role("button", name=button, exact=True).click()
+
+    def fill(self, label: str, value: str) -> None:
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        self.open("/sign-in")
+        self.fill("Email", email)
+        self.fill("Password", password)
+        self.press("Sign in")
+
+
+def test_an_accounts_whole_life_in_the_browser(chrome: Browser, base_url: str) -> None:
+    ada = Person(chrome, base_url, "ada")
+    ada.open("/")
+    ada.check("landing")
+    ada.page.get_by_role("link", name="Create account").first.click()
+    ada.check("sign-up")
+    ada.fill("Name", "Ada Lovelace")
+    ada.fill("Email", "not an email")
+    ada.fill("Password", PASSWORD)
+    ada.press("Create account")
+    expect(ada.page.locator("#email-error")).to_contain_text("not a valid email")
+    ada.check("sign-up-error")
+    ada.fill("Email", "ada@example.com")
+    ada.fill("Password", PASSWORD)
+    ada.press("Create account")
+    expect(ada.page).to_have_url(f"{base_url}/account")
+    expect(ada.page.get_by_role("status")).to_contain_text("Welcome, Ada Lovelace")
+    ada.check("account")
+
+    ada.press("Sign out")
+    expect(ada.page).to_have_url(f"{base_url}/sign-in")
+    ada.fill("Email", "ada@example.com")
+    ada.fill("Password", "wrong password")
+    ada.press("Sign in")
+    expect(ada.page.get_by_role("alert")).to_contain_text("The email or password is incorrect")
+    ada.check("sign-in-error")
+    ada.sign_in("ada@example.com")
+    expect(ada.page).to_have_url(f"{base_url}/account")
+
+    ada.fill("Name", "Countess of Lovelace")
+    ada.press("Save")
+    expect(ada.page.locator(".facts")).to_contain_text("Countess of Lovelace")
+
+    phone = Person(chrome, base_url, "phone")
+    phone.sign_in("ada@example.com")
+    expect(phone.page).to_have_url(f"{base_url}/account")
+    ada.open("/account/password")
+    ada.check("password")
+    ada.fill("Current password", PASSWORD)
+    ada.fill("New password", NEW_PASSWORD)
+    ada.press("Change password")
+    expect(ada.page.get_by_role("status")).to_contain_text("password is changed")
+    phone.open("/account")
+    expect(phone.page).to_have_url(f"{base_url}/sign-in")  # the other session died
+
+    phone.sign_in("ada@example.com", NEW_PASSWORD)
+    ada.open("/account/sessions")
+    rows = ada.page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(ada.page.locator("tbody")).to_contain_text("This device")
+    ada.check("sessions")
+    ada.page.locator("tbody").get_by_role("button").first.click()
+    expect(ada.page.get_by_role("status")).to_contain_text("That session is signed out")
+    expect(ada.page.locator("tbody tr")).to_have_count(1)
+    phone.open("/account")
+    expect(phone.page).to_have_url(f"{base_url}/sign-in")
+
+    phone.sign_in("ada@example.com", NEW_PASSWORD)
+    ada.open("/account/sessions")
+    ada.press("Sign out everywhere")
+    expect(ada.page).to_have_url(f"{base_url}/sign-in")
+    phone.open("/account")
+    expect(phone.page).to_have_url(f"{base_url}/sign-in")
+
+    ada.sign_in("ada@example.com", NEW_PASSWORD)
+    ada.open("/account/delete")
+    ada.check("delete")
+    ada.fill("Current password", NEW_PASSWORD)
+    ada.press("Delete my account")
+    expect(ada.page).to_have_url(f"{base_url}/")
+    expect(ada.page.get_by_role("status")).to_contain_text("Your account is deleted")
+    ada.sign_in("ada@example.com", NEW_PASSWORD)
+    expect(ada.page.get_by_role("alert")).to_contain_text("The email or password is incorrect")
+
+
+def test_an_admin_finds_a_user_and_deactivates_them(
+    chrome: Browser, base_url: str, api: Api, admin: dict[str, Any]
+) -> None:
+    for email in ("grace@example.com", "alan@example.com", "grete@example.com"):
+        assert api.register(email).status_code == 201
+    grace = Person(chrome, base_url, "grace")
+    grace.sign_in("grace@example.com")
+    expect(grace.page).to_have_url(f"{base_url}/account")
+
+    root = Person(chrome, base_url, "admin")
+    root.sign_in("root@example.com", ADMIN_PASSWORD)
+    root.page.get_by_role("link", name="Users").click()
+    expect(root.page.locator("tbody tr")).to_have_count(4)
+    root.check("users")
+    root.fill("Email starts with", "gra")
+    root.press("Search")
+    expect(root.page.locator("tbody tr")).to_have_count(1)
+    root.page.get_by_role("link", name="grace@example.com").click()
+    root.check("user")
+    root.page.get_by_label("Active").uncheck()
+    root.press("Save")
+    expect(root.page.get_by_role("status")).to_contain_text("grace@example.com is saved")
+    expect(root.page.get_by_label("Active")).not_to_be_checked()
+
+    grace.open("/account")
+    expect(grace.page).to_have_url(f"{base_url}/sign-in")
+
+    root.open("/no-such-page")
+    expect(root.page.get_by_role("heading", level=1)).to_have_text("Not Found")
+    root.check("not-found")
+
+
+def test_the_pages_work_without_javascript(chrome: Browser, base_url: str) -> None:
+    person = Person(chrome, base_url, "no-js", javascript=False)
+    person.open("/sign-up")
+    person.fill("Name", "Grace Hopper")
+    person.fill("Email", "grace@example.com")
+    person.fill("Password", PASSWORD)
+    person.press("Create account")
+    expect(person.page).to_have_url(f"{base_url}/account")
+    person.fill("Name", "Rear Admiral Hopper")
+    person.press("Save")
+    expect(person.page.locator(".facts")).to_contain_text("Rear Admiral Hopper")
+    person.check("account")
+    person.press("Sign out")
+    expect(person.page).to_have_url(f"{base_url}/sign-in")
+    person.sign_in("grace@example.com")
+    expect(person.page).to_have_url(f"{base_url}/account")
