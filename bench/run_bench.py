@@ -182,7 +182,7 @@ def browser_cookie(port: int, email: str) -> str:
     connection.request("GET", "/sign-in")
     page = connection.getresponse()
     visit = page.headers["Set-Cookie"].split(";")[0]
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.read().decode())
+    csrf = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page.read().decode())
     assert csrf is not None
     form = {"csrf_token": csrf.group(1), "email": email, "password": PASSWORD}
     connection.request(
@@ -198,8 +198,14 @@ def browser_cookie(port: int, email: str) -> str:
     signed_in = connection.getresponse()
     signed_in.read()
     assert signed_in.status == 303, signed_in.status
+    cookie = signed_in.headers["Set-Cookie"].split(";")[0]
+    # The first page after signing in adds the form secret; a browser keeps that cookie.
+    connection.request("GET", "/account", headers={"Cookie": cookie})
+    first = connection.getresponse()
+    first.read()
     connection.close()
-    return str(signed_in.headers["Set-Cookie"].split(";")[0])
+    assert first.status == 200, first.status
+    return str((first.headers["Set-Cookie"] or cookie).split(";")[0])
 
 
 def worker_rss_mib(master: int) -> list[float]:
