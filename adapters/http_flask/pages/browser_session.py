@@ -15,6 +15,7 @@ from typing import cast
 from flask import Flask, Request, redirect, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug import Response
 
 from adapters.http_flask.context import core
@@ -24,6 +25,8 @@ from application.caller import Caller
 from application.sessions.browser import BrowserSignIn
 from domain.errors import InvalidToken
 
+SERIALIZER = "accounts.page_cookie_serializer"
+
 
 class PageSessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, for the pages' paths only."""
@@ -32,6 +35,15 @@ class PageSessionInterface(SecureCookieSessionInterface):
         if is_api_path(request.path):
             return None  # a null session: nothing read, nothing ever set
         return super().open_session(app, request)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        # Speed: Flask builds the serializer (and derives its key) on every
+        # request; the key never changes while the app runs, so it is built once.
+        serializer: URLSafeTimedSerializer | None = app.extensions.get(SERIALIZER)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            app.extensions[SERIALIZER] = serializer
+        return serializer
 
 
 class PageUser(UserMixin):  # type: ignore[misc]
