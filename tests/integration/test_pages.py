@@ -435,3 +435,29 @@ def test_an_outage_behind_a_page_is_a_503_page(
     form = Browser(app.test_client()).sign_in()
     assert form.status_code == 503  # an outage is no error of the form's
     assert "<h1>Service Unavailable</h1>" in form.text
+
+
+def test_s36_a_form_over_https_needs_no_referer(database_url: str) -> None:
+    """Pages send ``Referrer-Policy: no-referrer``; over HTTPS a same-origin
+    form must pass on its token and ``Sec-Fetch-Site`` alone."""
+    from main import create_app
+
+    settings = make_settings(
+        database_url, env="production", session_cookie_secure=True, argon2_profile="owasp-minimum"
+    )
+    browser = Browser(create_app(settings).test_client())
+    https = {"base_url": "https://localhost"}
+    page = browser.client.get("/sign-up", **https)
+    done = browser.client.post(
+        "/sign-up",
+        data={
+            "csrf_token": csrf_token(page),
+            "name": "Ada",
+            "email": "ada@example.com",
+            "password": PASSWORD,
+        },
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "https://localhost"},
+        **https,
+    )
+    assert (done.status_code, done.location) == (303, "/account")
+    assert browser.client.get("/account", **https).status_code == 200

@@ -12,12 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from adapters.http_flask.pages import account, admin, public
 from adapters.http_flask.pages.browser_session import init_browser_sessions
 from adapters.http_flask.pages.errors import init_error_pages
-from adapters.http_flask.pages.security import init_page_security
+from adapters.http_flask.pages.security import (
+    add_page_csp,
+    init_page_security,
+    refuse_cross_site_posts,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,5 +48,10 @@ def init_pages(app: Flask, config: PagesConfig) -> None:
     init_browser_sessions(app)
     init_page_security(app)
     init_error_pages(app)
+    # One parent for every page: its hooks run for the pages' views alone.
+    pages = Blueprint("pages", __name__)
+    pages.before_request(refuse_cross_site_posts)
+    pages.after_request(add_page_csp)
     for blueprint in (public.bp, account.bp, admin.bp):
-        app.register_blueprint(blueprint)
+        pages.register_blueprint(blueprint)
+    app.register_blueprint(pages)

@@ -10,6 +10,7 @@ from flask_login import AnonymousUserMixin, current_user
 from wtforms import Form
 from wtforms.fields import Field
 
+from adapters.http_flask.pages.security import PAGE_CSP
 from adapters.http_flask.problems import DOMAIN_PROBLEMS, ERROR_PAGE
 from domain.errors import DomainError, InvalidInput, Throttled
 
@@ -22,6 +23,7 @@ def error_page(status: int, title: str, detail: str, headers: Mapping[str, str])
     html = render_template("pages/error.html", status=status, title=title, detail=detail)
     response = Response(html, status=status, mimetype="text/html")
     response.headers.update(headers)
+    response.headers["Content-Security-Policy"] = PAGE_CSP  # paths of no page view too
     response.headers.pop("WWW-Authenticate", None)  # a page's 401 asks for no bearer token
     return response
 
