@@ -190,7 +190,7 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(browser: Browser, api:
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "/%0d%0aX:y", "account", ""],
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "/\r\nX:y", "account", ""],
 )
 def test_s38_next_is_a_same_site_path_only(browser: Browser, api: Api, target: str) -> None:
     api.register()
@@ -201,7 +201,7 @@ def test_s38_next_is_a_same_site_path_only(browser: Browser, api: Api, target: s
         data={"csrf_token": csrf_token(form), "email": "ada@example.com", "password": PASSWORD},
     )
     assert done.status_code == 303
-    assert done.location in ("/account", "/%0d%0aX:y")
+    assert done.location == "/account"  # every target here is refused
 
 
 def test_s36_a_form_without_its_csrf_token_is_400_and_changes_nothing(ada: Browser) -> None:

@@ -62,7 +62,3 @@ class AdminUserForm(FlaskForm):  # type: ignore[misc]
         "Role", choices=[SelectChoice(role.value, role.value.title()) for role in Role]
     )
     is_active = BooleanField("Active")
-
-
-class CsrfOnlyForm(FlaskForm):  # type: ignore[misc]
-    """A button that changes something (sign out): its CSRF token alone."""
