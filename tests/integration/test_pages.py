@@ -161,6 +161,39 @@ def test_s35_each_sign_in_is_a_new_cookie_and_a_session_listed_by_the_api(
     assert sorted(s["kind"] for s in sessions) == ["api", "browser", "browser"]
 
 
+def test_the_cookie_of_a_sign_in_is_the_one_the_next_pages_keep(browser: Browser, api: Api) -> None:
+    """The session's CSRF secret comes with the sign-in, so a signed-in page
+    (not remembered) sets no cookie of its own."""
+    api.register()
+    browser.sign_in()
+    for path in ("/account", "/account/sessions", "/account/password"):
+        page = browser.get(path)
+        assert page.status_code == 200
+        assert page.headers.getlist("Set-Cookie") == []
+
+
+def test_s36_a_sessions_csrf_token_is_its_own_and_stays_good(app: Flask, api: Api) -> None:
+    api.register()
+    ada, ada_again = Browser(app.test_client()), Browser(app.test_client())
+    ada.sign_in()
+    ada_again.sign_in()
+    token = csrf_token(ada.get("/account"))
+    assert csrf_token(ada.get("/account/password")) == token
+    assert csrf_token(ada_again.get("/account")) != token
+    refused = ada_again.client.post(
+        "/account",
+        data={"csrf_token": token, "name": "Mallory"},
+        headers={"Origin": "http://localhost"},
+    )
+    assert refused.status_code == 400
+    saved = ada.client.post(
+        "/account",
+        data={"csrf_token": token, "name": "Ada"},
+        headers={"Origin": "http://localhost"},
+    )
+    assert (saved.status_code, saved.location) == (303, "/account")
+
+
 def test_s35_a_browser_session_revoked_through_the_api_is_signed_out(
     ada: Browser, api: Api
 ) -> None:

@@ -20,6 +20,7 @@ from werkzeug import Response
 
 from adapters.http_flask.context import core
 from adapters.http_flask.pages.next_url import to_sign_in
+from adapters.http_flask.pages.security import new_csrf_secret
 from adapters.http_flask.routing import is_api_path
 from application.caller import Caller
 from application.sessions.browser import BrowserSignIn
@@ -81,8 +82,13 @@ def start_browser_session(result: BrowserSignIn, remember: bool) -> None:
     """A fresh cookie for a fresh session: nothing of the signed-out visit
     (a CSRF secret, messages) carries over (no fixation, S35)."""
     session.clear()
-    session.permanent = remember
+    if remember:
+        session.permanent = True
     login_user(PageUser(result.token, Caller(result.user, result.session_id)))
+    # Flask-Login's "_id" pins a session to an address and browser for its
+    # session protection, which is off: the cookie stays short without it.
+    session.pop("_id", None)
+    new_csrf_secret()
 
 
 def end_browser_session() -> None:

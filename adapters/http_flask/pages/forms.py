@@ -1,5 +1,5 @@
 """The pages' forms. Their rules are the core's: a form only carries values
-(and its CSRF token) to a use case, which names what is wrong."""
+to a use case, which names what is wrong."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ def text(field: StringField) -> str:
     return field.data or ""
 
 
-class SignUpForm(FlaskForm):  # type: ignore[misc]
+class PageForm(FlaskForm):  # type: ignore[misc]
+    """A page's form. Its CSRF token is checked once, for every post to a page,
+    by ``security.refuse_cross_site_posts``, and written by the templates'
+    ``csrf()`` macro: a form of its own would only sign and check it twice."""
+
+    class Meta:
+        csrf = False
+
+
+class SignUpForm(PageForm):
     name = StringField("Name", render_kw={"autocomplete": "name", "required": True})
     email = EmailField("Email", render_kw={"autocomplete": "email", "required": True})
     password = PasswordField(
@@ -23,7 +32,7 @@ class SignUpForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class SignInForm(FlaskForm):  # type: ignore[misc]
+class SignInForm(PageForm):
     email = EmailField("Email", render_kw={"autocomplete": "username", "required": True})
     password = PasswordField(
         "Password", render_kw={"autocomplete": "current-password", "required": True}
@@ -31,11 +40,11 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
     remember = BooleanField("Remember me")
 
 
-class NameForm(FlaskForm):  # type: ignore[misc]
+class NameForm(PageForm):
     name = StringField("Name", render_kw={"autocomplete": "name", "required": True})
 
 
-class PasswordChangeForm(FlaskForm):  # type: ignore[misc]
+class PasswordChangeForm(PageForm):
     current_password = PasswordField(
         "Current password", render_kw={"autocomplete": "current-password", "required": True}
     )
@@ -44,19 +53,19 @@ class PasswordChangeForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class DeleteAccountForm(FlaskForm):  # type: ignore[misc]
+class DeleteAccountForm(PageForm):
     current_password = PasswordField(
         "Current password", render_kw={"autocomplete": "current-password", "required": True}
     )
 
 
-class SessionsForm(FlaskForm):  # type: ignore[misc]
+class SessionsForm(PageForm):
     """One session to end (``session_id``), or, empty, every session."""
 
     session_id = HiddenField()
 
 
-class AdminUserForm(FlaskForm):  # type: ignore[misc]
+class AdminUserForm(PageForm):
     name = StringField("Name", render_kw={"required": True})
     role = SelectField(
         "Role", choices=[SelectChoice(role.value, role.value.title()) for role in Role]
