@@ -24,7 +24,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.run
 	$(BIN)/flask --app main db upgrade
-	$(BIN)/python -m serve
+	$(BIN)/python -m serve --with-mail-relay
 
 test: $(VENV)/.dev lint typecheck imports axe
 	$(BIN)/pytest

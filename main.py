@@ -11,6 +11,8 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parseaddr
 from functools import partial
 
 from argon2 import Parameters
@@ -22,6 +24,9 @@ from adapters.audit.events_log import AUDIT_LOGGER, LoggingEventPublisher
 from adapters.http_flask.app import build_app
 from adapters.http_flask.pages import PagesConfig
 from adapters.http_flask.request_id import RequestContextFilter
+from adapters.mail.composer import JinjaMailComposer
+from adapters.mail.dev_mailbox import DevMailbox
+from adapters.mail.smtp import SmtpMailer, SmtpServer
 from adapters.observability import metrics
 from adapters.observability.logging_setup import configure_logging
 from adapters.persistence.sqlalchemy.engine import PoolSettings, create_database_engine, ping
@@ -35,13 +40,16 @@ from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.redis import RedisAttemptCounter
 from application.core import Core, Ports, build_core
-from application.ports import AttemptCounter
+from application.mail.relay import MailDelivery
+from application.mailing import LinkLifetimes
+from application.ports import AttemptCounter, Mailer
 from application.sessions.tokens import SessionLifetimes
 from application.throttling import FailOpen
 from domain.passwords import PasswordPolicy
 from settings import ConfigError, Settings
 
 DATABASE_ENGINE = "accounts.database_engine"
+MAIL_BATCH = 50  # messages a relay claims at a time
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -93,11 +101,17 @@ def argon2_parameters(settings: Settings) -> Parameters:
     return PROFILES[settings.argon2_profile]
 
 
-def attempt_counters(
-    settings: Settings, engine: Engine
-) -> tuple[AttemptCounter, AttemptCounter, Redis | None]:
-    """Per-account and per-address counters, shared by every worker and host:
-    through Redis when ``REDIS_URL`` is set, else through the database."""
+@dataclass(frozen=True, slots=True)
+class AttemptCounters:
+    account: AttemptCounter  # logins and password checks, per account
+    address: AttemptCounter  # per client address, across accounts
+    verification: AttemptCounter  # verification mails, per account
+    reset: AttemptCounter  # reset mails, per target address
+
+
+def attempt_counters(settings: Settings, engine: Engine) -> tuple[AttemptCounters, Redis | None]:
+    """The throttles' counters, shared by every worker and host: through
+    Redis when ``REDIS_URL`` is set, else through the database."""
     client = (
         Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
         if settings.redis_url
@@ -117,11 +131,29 @@ def attempt_counters(
         )
         return FailOpen(counter) if settings.throttle_fail_open else counter
 
-    account = store("login", settings.login_throttle_limit, settings.login_throttle_window_seconds)
-    address = store(
-        "address", settings.address_throttle_limit, settings.address_throttle_window_seconds
+    counters = AttemptCounters(
+        account=store(
+            "login", settings.login_throttle_limit, settings.login_throttle_window_seconds
+        ),
+        address=store(
+            "address", settings.address_throttle_limit, settings.address_throttle_window_seconds
+        ),
+        verification=store("verification", 1, settings.verification_mail_interval_seconds),
+        reset=store("reset", settings.reset_throttle_limit, settings.reset_throttle_window_seconds),
     )
-    return account, address, client
+    return counters, client
+
+
+def mailer(settings: Settings) -> Mailer:
+    """SMTP as ``MAIL_URL`` says, or the development mailbox for ``dev://``."""
+    if settings.mail_url.startswith("dev:"):
+        return DevMailbox()
+    sender = parseaddr(settings.mail_from)[1]
+    return SmtpMailer(
+        SmtpServer.from_url(settings.mail_url),
+        settings.mail_from,
+        message_id_domain=sender.rpartition("@")[2] or "localhost",
+    )
 
 
 def database_engine(settings: Settings) -> Engine:
@@ -141,7 +173,13 @@ def database_engine(settings: Settings) -> Engine:
 def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
     """Choose the adapters and build the core with them."""
     engine = database_engine(settings)
-    account_attempts, address_attempts, redis_client = attempt_counters(settings, engine)
+    counters, redis_client = attempt_counters(settings, engine)
+    link_lifetimes = LinkLifetimes(
+        verify_email=settings.email_verification_ttl,
+        reset_password=settings.password_reset_ttl,
+        confirm_email=settings.email_change_ttl,
+        undo_email_change=settings.email_change_undo_ttl,
+    )
     listeners = (LoggingEventPublisher(), metrics.MetricsEventPublisher())
     core = build_core(
         Ports(
@@ -162,8 +200,10 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             ),
             clock=SystemClock(),
             ids=UuidV7Generator(),
-            account_attempts=account_attempts,
-            address_attempts=address_attempts,
+            account_attempts=counters.account,
+            address_attempts=counters.address,
+            verification_attempts=counters.verification,
+            reset_attempts=counters.reset,
             policy=PasswordPolicy(
                 min_length=settings.password_min_length,
                 require_composition=settings.password_require_composition,
@@ -175,6 +215,11 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
                 reuse_grace=settings.refresh_reuse_grace,
                 browser_idle=settings.browser_idle,
             ),
+            composer=JinjaMailComposer(settings.public_url, settings.service_name, link_lifetimes),
+            mailer=mailer(settings),
+            link_lifetimes=link_lifetimes,
+            delivery=MailDelivery(batch=MAIL_BATCH, retry_delays=settings.mail_retry_delays),
+            email_verification_required=settings.email_verification == "required",
         )
     )
     return core, engine, redis_client
@@ -218,6 +263,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             cookie_secure=settings.session_cookie_secure,
             remembered_for=settings.refresh_token_ttl,
             api_docs=settings.api_docs,
+            dev_mailbox=settings.mail_url.startswith("dev:"),
         ),
     )
     app.extensions[DATABASE_ENGINE] = engine  # for whoever ends the app's life

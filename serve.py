@@ -4,16 +4,20 @@ The same as ``gunicorn -c gunicorn.conf.py "main:create_app()"``, less one
 trap: gunicorn reads ``WEB_CONCURRENCY`` as it is imported, before any
 configuration file can speak, and a value that is not a number stops it
 with a traceback. Here it is a one-line refusal, like every other setting.
-Extra arguments go to gunicorn.
+Extra arguments go to gunicorn, but ``--with-mail-relay`` (``make run``),
+which starts the mail relay (``flask --app main mail relay``) beside the web
+workers and stops it with them; in production the relay is a process of its own.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+RELAY_FLAG = "--with-mail-relay"
 
 
 def main(argv: list[str]) -> None:
@@ -26,8 +30,19 @@ def main(argv: list[str]) -> None:
         raise SystemExit(1)
     from gunicorn.app.wsgiapp import run
 
+    relay = None
+    if RELAY_FLAG in argv:
+        argv = [arg for arg in argv if arg != RELAY_FLAG]
+        relay = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "main", "mail", "relay"], cwd=ROOT
+        )
     sys.argv = ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *argv, "main:create_app()"]
-    run()
+    try:
+        run()
+    finally:
+        if relay is not None:
+            relay.terminate()  # it finishes the message in hand, then stops
+            relay.wait(timeout=60)
 
 
 if __name__ == "__main__":

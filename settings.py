@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from domain.mail import RETRY_DELAYS
 from domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 ROOT = Path(__file__).resolve().parent
@@ -43,6 +45,10 @@ _TEXT_SETTINGS = {
     "log_format": "LOG_FORMAT",
     "metrics_token": "METRICS_TOKEN",
     "session_cookie_name": "SESSION_COOKIE_NAME",
+    "public_url": "PUBLIC_URL",
+    "mail_url": "MAIL_URL",
+    "mail_from": "MAIL_FROM",
+    "email_verification": "EMAIL_VERIFICATION",
 }
 _NUMBER_SETTINGS = {
     "max_body_bytes": "MAX_BODY_BYTES",
@@ -57,6 +63,9 @@ _NUMBER_SETTINGS = {
     "address_throttle_limit": "ADDRESS_THROTTLE_LIMIT",
     "address_throttle_window_seconds": "ADDRESS_THROTTLE_WINDOW_SECONDS",
     "trusted_proxies": "TRUSTED_PROXIES",
+    "reset_throttle_limit": "PASSWORD_RESET_THROTTLE_LIMIT",
+    "reset_throttle_window_seconds": "PASSWORD_RESET_THROTTLE_WINDOW_SECONDS",
+    "verification_mail_interval_seconds": "VERIFICATION_MAIL_INTERVAL_SECONDS",
 }
 _SECONDS_SETTINGS = {
     "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
@@ -64,7 +73,13 @@ _SECONDS_SETTINGS = {
     "session_ttl": "SESSION_TTL_SECONDS",
     "refresh_reuse_grace": "REFRESH_REUSE_GRACE_SECONDS",
     "browser_idle": "BROWSER_SESSION_IDLE_SECONDS",
+    "email_verification_ttl": "EMAIL_VERIFICATION_TTL_SECONDS",
+    "password_reset_ttl": "PASSWORD_RESET_TTL_SECONDS",
+    "email_change_ttl": "EMAIL_CHANGE_TTL_SECONDS",
+    "email_change_undo_ttl": "EMAIL_CHANGE_UNDO_TTL_SECONDS",
 }
+MAIL_SCHEMES = ("smtp", "smtp+starttls", "smtps", "dev")
+DEVELOPMENT_MAIL_FROM = "accounts <no-reply@localhost>"
 
 
 class ConfigError(Exception):
@@ -117,6 +132,18 @@ class Settings:
     browser_idle: timedelta = timedelta(hours=1)  # a browser session not "remembered"
     session_cookie_secure: bool = False  # the pages' cookie; on in production unless set off
     session_cookie_name: str = ""  # empty: __Host-accounts when secure, accounts otherwise
+    public_url: str = "http://127.0.0.1:8000"  # links in mail start with it; set in production
+    mail_url: str = "dev://"  # smtp://, smtp+starttls://, smtps://; dev:// keeps mail for /dev/mail
+    mail_from: str = DEVELOPMENT_MAIL_FROM
+    email_verification: str = "optional"  # or required: no login before the address is proved
+    email_verification_ttl: timedelta = timedelta(hours=48)
+    password_reset_ttl: timedelta = timedelta(minutes=30)
+    email_change_ttl: timedelta = timedelta(hours=24)
+    email_change_undo_ttl: timedelta = timedelta(days=7)
+    reset_throttle_limit: int = 3  # reset mails per target address and window
+    reset_throttle_window_seconds: int = 3600
+    verification_mail_interval_seconds: int = 60  # one verification mail per account and interval
+    mail_retry_delays: tuple[timedelta, ...] = RETRY_DELAYS
 
     @property
     def cookie_name(self) -> str:
@@ -150,6 +177,20 @@ class Settings:
             )
         if self.cookie_name.startswith("__Host-") and not self.session_cookie_secure:
             raise ConfigError("a __Host- cookie needs SESSION_COOKIE_SECURE on (HTTPS)")
+        self._check_mail()
+
+    def _check_mail(self) -> None:
+        public = urlsplit(self.public_url)
+        if public.scheme not in {"http", "https"} or not public.hostname or public.query:
+            raise ConfigError("PUBLIC_URL must be an http(s) origin, such as https://example.com")
+        if urlsplit(self.mail_url).scheme not in MAIL_SCHEMES:
+            raise ConfigError(f"MAIL_URL must start with one of {', '.join(MAIL_SCHEMES)}://")
+        if self.email_verification not in {"optional", "required"}:
+            raise ConfigError("EMAIL_VERIFICATION must be optional or required")
+        if not self.mail_retry_delays or min(self.mail_retry_delays) <= timedelta(0):
+            raise ConfigError("MAIL_RETRY_DELAYS_SECONDS must be positive numbers")
+        if self.env == "production" and self.mail_url.startswith("dev:"):
+            raise ConfigError("MAIL_URL=dev:// keeps mail on the server; refused in production")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -160,6 +201,9 @@ class Settings:
         if environ.get("JWT_ALGORITHM", "HS256") == "HS256":
             needed.append(("JWT_SECRET_KEY", jwt_secret_key))
         if env == "production":
+            needed += [
+                (name, environ.get(name, "")) for name in ("PUBLIC_URL", "MAIL_URL", "MAIL_FROM")
+            ]
             missing = [name for name, value in needed if not value]
             if missing:
                 raise ConfigError(f"{' and '.join(missing)} must be set in production")
@@ -187,6 +231,9 @@ class Settings:
                 _read(path) for path in _list(environ.get("JWT_PREVIOUS_PUBLIC_KEY_FILES"))
             ),
         }
+        if env != "production":
+            host, port = environ.get("HOST", "127.0.0.1"), environ.get("PORT", "8000")
+            values["public_url"] = f"http://{host}:{port}"
         for name, variable in _TEXT_SETTINGS.items():
             if environ.get(variable):
                 values[name] = environ[variable]
@@ -197,6 +244,11 @@ class Settings:
             for name, variable in _SECONDS_SETTINGS.items():
                 if variable in environ:
                     values[name] = timedelta(seconds=int(environ[variable]))
+            if "MAIL_RETRY_DELAYS_SECONDS" in environ:
+                values["mail_retry_delays"] = tuple(
+                    timedelta(seconds=int(delay))
+                    for delay in _list(environ["MAIL_RETRY_DELAYS_SECONDS"])
+                )
         except ValueError as error:
             raise ConfigError(f"a numeric setting is not a whole number: {error}") from None
         return cls(**values)

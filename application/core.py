@@ -13,12 +13,17 @@ from dataclasses import dataclass, fields
 from typing import Any, TypeVar, get_type_hints
 
 from application.accounts import Accounts
-from application.accounts.password import PasswordConfirmation
+from application.mail import MailFlows
+from application.mail.relay import MailDelivery
+from application.mailing import LinkLifetimes, Links, Postman, Verification
+from application.password_confirmation import PasswordConfirmation
 from application.ports import (
     AccessTokens,
     AttemptCounter,
     Clock,
     IdGenerator,
+    MailComposer,
+    Mailer,
     PasswordHasher,
     RefreshTokens,
     UnitOfWorkFactory,
@@ -46,6 +51,13 @@ class Ports:
     address_attempts: AttemptCounter
     policy: PasswordPolicy
     lifetimes: SessionLifetimes
+    composer: MailComposer
+    mailer: Mailer
+    verification_attempts: AttemptCounter  # verification mails per account
+    reset_attempts: AttemptCounter  # reset mails per target address
+    link_lifetimes: LinkLifetimes
+    delivery: MailDelivery
+    email_verification_required: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,7 @@ class Core:
 
     accounts: Accounts
     sessions: Sessions
+    mail: MailFlows
 
 
 def assemble(area: type[Area], dependencies: Mapping[str, object]) -> Area:
@@ -70,18 +83,37 @@ def assemble(area: type[Area], dependencies: Mapping[str, object]) -> Area:
 
 
 def build_core(ports: Ports) -> Core:
-    account_limit = AttemptLimit(ports.account_attempts, ports.uow, "account")
-    address_limit = AttemptLimit(ports.address_attempts, ports.uow, "address")
+    def limit(counter: AttemptCounter, scope: str) -> AttemptLimit:
+        return AttemptLimit(counter, ports.uow, scope)
+
+    account_limit = limit(ports.account_attempts, "account")
+    address_limit = limit(ports.address_attempts, "address")
+    verification_limit = limit(ports.verification_attempts, "verification")
+    links = Links(ports.refresh_tokens, ports.link_lifetimes, ports.clock)
+    postman = Postman(ports.composer, ports.ids, ports.clock)
+    verification = Verification(links, postman, ports.email_verification_required)
     dependencies = {field.name: getattr(ports, field.name) for field in fields(ports)} | {
         "issuer": TokenIssuer(ports.access_tokens, ports.refresh_tokens, ports.lifetimes),
         "account_limit": account_limit,
         "address_limit": address_limit,
+        "verification_limit": verification_limit,
+        "reset_limit": limit(ports.reset_attempts, "reset"),
+        "links": links,
+        "postman": postman,
+        "verification": verification,
         "confirmation": PasswordConfirmation(ports.uow, ports.hasher, account_limit, address_limit),
         "password_login": PasswordLogin(
-            ports.uow, ports.hasher, ports.clock, account_limit, address_limit
+            ports.uow,
+            ports.hasher,
+            ports.clock,
+            account_limit,
+            address_limit,
+            verification,
+            verification_limit,
         ),
     }
     return Core(
         accounts=assemble(Accounts, dependencies),
         sessions=assemble(Sessions, dependencies),
+        mail=assemble(MailFlows, dependencies),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
 from domain.events import Event
+from domain.mail import ComposedMail, DeliveryState, LinkPurpose, LinkToken, Mail, OutboxMessage
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -87,6 +88,49 @@ class SessionRepository(Protocol):
         that lets two simultaneous refreshes yield at most one successor (S26)."""
 
 
+class LinkTokenRepository(Protocol):
+    def add(self, token: LinkToken) -> None: ...
+
+    def get(self, token_hash: str) -> LinkToken | None: ...
+
+    def spend(self, token_hash: str, now: datetime) -> bool:
+        """Mark an unspent token spent. False if it was spent already: the
+        compare-and-set by which, of two simultaneous uses, one wins (S41)."""
+
+    def spend_all(self, user_id: UUID, purpose: LinkPurpose, now: datetime) -> None:
+        """Spend every unspent token of a user for ``purpose`` (a password
+        change kills the reset links already sent)."""
+
+
+class Outbox(Protocol):
+    """Mail waiting to be delivered, written in the transaction of its cause (S46)."""
+
+    def add(self, message: OutboxMessage) -> None: ...
+
+    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
+        """Up to ``limit`` pending messages due by ``now``, oldest first, each
+        put out of every other claimant's reach for ``lease``: of relays
+        claiming at once, each message goes to one (skipping rows another
+        holds, where the database can)."""
+
+    def update(self, message: OutboxMessage) -> None:
+        """Store a try's outcome (``delivered`` or ``not_delivered``)."""
+
+    def get(self, message_id: UUID) -> OutboxMessage | None: ...
+
+    def newest(self, limit: int, state: DeliveryState | None = None) -> list[OutboxMessage]:
+        """The newest messages first, of one state or all."""
+
+    def summary(self) -> OutboxSummary: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxSummary:
+    pending: int
+    failed: int
+    oldest_pending_at: datetime | None
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories; leaving without ``commit`` rolls back.
 
@@ -102,6 +146,12 @@ class UnitOfWork(Protocol):
 
     @property
     def sessions(self) -> SessionRepository: ...
+
+    @property
+    def links(self) -> LinkTokenRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
     def record(self, event: Event) -> None:
         """Keep ``event`` for the commit; a read-only unit of work refuses."""
@@ -179,6 +229,19 @@ class AttemptCounter(Protocol):
 
     def reset(self, key: str) -> None:
         """Forget a key's attempts (after a successful login)."""
+
+
+class MailComposer(Protocol):
+    """Puts a ``Mail`` into words: subject, text and HTML, with its link
+    built on the service's public address (never a request's ``Host``, S45)."""
+
+    def compose(self, mail: Mail) -> ComposedMail: ...
+
+
+class Mailer(Protocol):
+    def send(self, message: OutboxMessage) -> None:
+        """Hand one message to the mail system; raise ``MailNotDelivered`` if
+        it was not taken (the relay tries again later)."""
 
 
 class EventPublisher(Protocol):

@@ -141,3 +141,51 @@ class LastAdmin(DomainError):
 
     def __init__(self) -> None:
         super().__init__("The last active admin cannot be demoted, deactivated or deleted.")
+
+
+class InvalidLinkToken(DomainError):
+    """A mailed link's token is unknown, expired, spent, or for another purpose."""
+
+    code = "invalid_link_token"
+
+    def __init__(self) -> None:
+        super().__init__("This link is invalid, has expired or was already used.")
+
+
+class AlreadyVerified(DomainError):
+    code = "already_verified"
+
+    def __init__(self) -> None:
+        super().__init__("This email address is already verified.")
+
+
+class EmailNotVerified(DomainError):
+    """``EMAIL_VERIFICATION=required`` and the account has not proved its address."""
+
+    code = "email_not_verified"
+
+    def __init__(self) -> None:
+        super().__init__("Verify your email address first: a new link is on its way to your inbox.")
+
+
+class EmailChangeNeedsConfirmation(DomainError):
+    """A user's own email changes through a confirmed change, not a plain update."""
+
+    code = "email_change_needs_confirmation"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Your email changes through POST /api/v1/auth/email, "
+            "which asks the new address to confirm."
+        )
+
+
+class MailNotDelivered(Exception):
+    """A mailer could not hand a message over; the relay tries again later,
+    unless the refusal is ``permanent``.
+    Raised by mail adapters; ``reason`` is safe to store and show (no credentials)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent  # the server refused for good (5xx): no retry

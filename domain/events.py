@@ -96,3 +96,63 @@ class RoleChanged(Event):
 class UserDeleted(Event):
     user_id: UUID
     by: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class MailQueued(Event):
+    """A mail to the user was written to the outbox (its words and link are not here)."""
+
+    user_id: UUID
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmailVerified(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordResetRequested(Event):
+    """Only for an existing account; the request for an unknown address leaves no event."""
+
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordReset(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class EmailChangeRequested(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class EmailChanged(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class EmailChangeUndone(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class MailDelivered(Event):
+    message_id: UUID
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailDeliveryRetried(Event):
+    message_id: UUID
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailDeliveryFailed(Event):
+    """The last try failed: the message stays in the outbox, marked failed."""
+
+    message_id: UUID
+    kind: str

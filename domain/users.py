@@ -100,6 +100,8 @@ class User:
     updated_at: datetime
     version: int = 1
     """Bumped by every stored change; a write based on an older version is refused."""
+    email_verified: bool = False
+    """The account proved it receives mail at ``email``; a new email starts unproved."""
 
     @property
     def is_admin(self) -> bool:
@@ -114,6 +116,7 @@ class User:
         changed = []
         if change.email is not None and change.email != self.email:
             self.email = change.email
+            self.email_verified = False
             changed.append("email")
         if change.name is not None and change.name != self.name:
             self.name = change.name
@@ -132,6 +135,14 @@ class User:
         """Whether ``change`` demotes or deactivates this user while an active admin."""
         demoted = change.role is not None and change.role is not Role.ADMIN
         return self.is_active_admin and (demoted or change.is_active is False)
+
+    def verify_email(self, now: datetime) -> bool:
+        """Mark the email proved; whether that changed anything."""
+        if self.email_verified:
+            return False
+        self.email_verified = True
+        self.updated_at = now
+        return True
 
     def change_password(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash

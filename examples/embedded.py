@@ -13,6 +13,8 @@ import secrets
 from datetime import timedelta
 from functools import partial
 
+from adapters.mail.composer import JinjaMailComposer
+from adapters.mail.dev_mailbox import DevMailbox
 from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
 from adapters.security.jwt_access_tokens import JwtAccessTokens
@@ -22,10 +24,20 @@ from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts.register import RegisterCommand
 from application.core import Core, Ports, build_core
+from application.mail.relay import MailDelivery
+from application.mailing import LinkLifetimes
 from application.sessions.login import LoginCommand
 from application.sessions.tokens import SessionLifetimes
 from domain.events import Event
+from domain.mail import RETRY_DELAYS
 from domain.passwords import PasswordPolicy
+
+LINKS = LinkLifetimes(
+    verify_email=timedelta(hours=48),
+    reset_password=timedelta(minutes=30),
+    confirm_email=timedelta(hours=24),
+    undo_email_change=timedelta(days=7),
+)
 
 
 class PrintedEvents:
@@ -55,6 +67,14 @@ def embedded_core() -> Core:
             address_attempts=InMemoryAttemptCounter(limit=300, window_seconds=900),
             policy=PasswordPolicy(),
             lifetimes=SessionLifetimes(),
+            # Mail: the words of the service's templates, kept in the outbox (no SMTP here).
+            verification_attempts=InMemoryAttemptCounter(limit=1, window_seconds=60),
+            reset_attempts=InMemoryAttemptCounter(limit=3, window_seconds=3600),
+            composer=JinjaMailComposer("http://localhost", "embedded", LINKS),
+            mailer=DevMailbox(),
+            link_lifetimes=LINKS,
+            delivery=MailDelivery(batch=50, retry_delays=RETRY_DELAYS),
+            email_verification_required=False,
         )
     )
 

@@ -109,3 +109,47 @@ def init_cli(app: Flask, core: Core, migrations: Migrations) -> None:
             once()
         else:
             run_every(every, once)
+
+    @app.cli.group("mail")
+    def mail() -> None:
+        """The outbox: its relay and its state."""
+
+    @mail.command("relay")
+    @click.option(
+        "--every",
+        type=click.FloatRange(min=0.1),
+        default=2.0,
+        show_default=True,
+        help="Look for due messages every this many seconds, until SIGTERM or Ctrl-C.",
+    )
+    @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+    def relay(every: float, once: bool) -> None:
+        """Deliver the outbox's due messages; any number of relays may run at once."""
+
+        def drain() -> None:
+            while True:  # a full batch means more may be waiting
+                report = core.mail.deliver_pending_mail()
+                if report.tried:
+                    click.echo(
+                        f"sent {report.sent}, to retry {report.retried}, failed {report.failed}"
+                    )
+                if report.tried < core.mail.deliver_pending_mail.delivery.batch:
+                    return
+
+        if once:
+            drain()
+        else:
+            run_every(every, drain)
+
+    @mail.command("status")
+    @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+    def status(limit: int) -> None:
+        """What waits in the outbox, and the messages that failed for good."""
+        summary, failed = core.mail.mail_status(limit)
+        oldest = summary.oldest_pending_at.isoformat() if summary.oldest_pending_at else "-"
+        click.echo(f"pending {summary.pending} (oldest {oldest}), failed {summary.failed}")
+        for message in failed:
+            click.echo(
+                f"failed {message.id} {message.kind.value} to {message.to}, "
+                f"{message.attempts} tries, last: {message.last_error}"
+            )

@@ -37,6 +37,14 @@ DOMAIN_PROBLEMS: dict[str, tuple[int, str, str]] = {
     "storage_unavailable": (503, "service-unavailable", "Service Unavailable"),
     "throttle_unavailable": (503, "service-unavailable", "Service Unavailable"),
     "throttled": (429, "throttled", "Too Many Requests"),
+    "invalid_link_token": (400, "invalid-link-token", "Invalid link"),
+    "already_verified": (409, "already-verified", "Email already verified"),
+    "email_not_verified": (403, "email-not-verified", "Email not verified"),
+    "email_change_needs_confirmation": (
+        403,
+        "email-change-needs-confirmation",
+        "Email change needs confirmation",
+    ),
 }
 RETRY_AFTER_SECONDS = "5"
 

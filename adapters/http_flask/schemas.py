@@ -56,6 +56,9 @@ NewPasswordIn = Annotated[
     ),
 ]
 RefreshTokenIn = Annotated[str, Field(min_length=1, max_length=512)]
+LinkTokenIn = Annotated[
+    str, Field(min_length=1, max_length=512, description="The last path segment of the mailed link")
+]
 Timestamp = Annotated[datetime, PlainSerializer(_rfc3339, return_type=str)]
 
 
@@ -109,6 +112,24 @@ class ChangePasswordRequest(RequestModel):
     new_password: NewPasswordIn
 
 
+class LinkTokenRequest(RequestModel):
+    token: LinkTokenIn
+
+
+class PasswordResetRequest(RequestModel):
+    email: EmailIn
+
+
+class PasswordResetConfirmRequest(RequestModel):
+    token: LinkTokenIn
+    new_password: NewPasswordIn
+
+
+class EmailChangeRequest(RequestModel):
+    new_email: EmailIn
+    current_password: PasswordIn
+
+
 class UpdateUserRequest(RequestModel):
     """Any subset of the fields; a field sent as ``null`` is an error, not a no-op."""
 
@@ -129,6 +150,7 @@ class UserResponse(BaseModel):
     name: str
     role: Role
     is_active: bool
+    email_verified: bool = Field(description="The account proved it receives mail at email.")
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -140,9 +162,14 @@ class UserResponse(BaseModel):
             name=user.name,
             role=user.role,
             is_active=user.is_active,
+            email_verified=user.email_verified,
             created_at=user.created_at,
             updated_at=user.updated_at,
         )
+
+
+class AcceptedResponse(BaseModel):
+    detail: str
 
 
 class TokenResponse(BaseModel):

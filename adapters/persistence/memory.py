@@ -21,10 +21,12 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
+from adapters.persistence.memory_mail import InMemoryLinkTokenRepository, InMemoryOutbox
 from application.events import publish_committed
 from application.ports import Count, EventPublisher
 from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event
+from domain.mail import LinkToken, OutboxMessage
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -35,6 +37,8 @@ class InMemoryDatabase:
     emails: dict[Email, UUID] = field(default_factory=dict)
     sessions: dict[UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
+    link_tokens: dict[str, LinkToken] = field(default_factory=dict)
+    outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def tables(self) -> InMemoryDatabase:
@@ -88,6 +92,9 @@ class InMemoryUserRepository:
     def delete(self, user_id: UUID) -> None:
         user = self._db.users.pop(user_id)
         del self._db.emails[user.email]
+        for token_hash, token in list(self._db.link_tokens.items()):
+            if token.user_id == user_id:  # ON DELETE CASCADE
+                del self._db.link_tokens[token_hash]
         _delete_sessions(
             self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
         )
@@ -205,6 +212,8 @@ class InMemoryUnitOfWork:
         self._events: list[Event] = []
         self.users = InMemoryUserRepository(work)
         self.sessions = InMemorySessionRepository(work)
+        self.links = InMemoryLinkTokenRepository(work)
+        self.outbox = InMemoryOutbox(work)
 
     def __exit__(
         self,

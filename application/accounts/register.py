@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.mailing import Verification
 from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
 from application.throttling import AttemptLimit
 from domain.errors import EmailTaken
@@ -27,6 +28,7 @@ class RegisterUser:
     clock: Clock
     ids: IdGenerator
     address_limit: AttemptLimit
+    verification: Verification
 
     def __call__(self, command: RegisterCommand) -> User:
         self.address_limit.check(command.ip, "register")
@@ -52,5 +54,6 @@ class RegisterUser:
         with self.uow() as uow:
             uow.users.add(user)
             uow.record(UserRegistered(user_id=user.id))
+            self.verification.send(uow, user)
             uow.commit()
         return user

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.accounts.password import PasswordConfirmation
 from application.caller import Caller
+from application.mailing import Verification
+from application.password_confirmation import PasswordConfirmation
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.retry import retry_on_conflict
-from domain.errors import Forbidden, InvalidInput, UserNotFound
+from domain.errors import EmailChangeNeedsConfirmation, Forbidden, InvalidInput, UserNotFound
 from domain.events import RoleChanged, UserDeleted, UserUpdated
 from domain.users import (
     Email,
@@ -106,15 +107,23 @@ class UpdateUserCommand:
 
 @dataclass(frozen=True, slots=True)
 class UpdateUser:
+    """Change a user's fields. A user's own new email goes through a confirmed
+    change (``RequestEmailChange``); an admin's applies at once, unproved,
+    and a verification link goes to it."""
+
     uow: UnitOfWorkFactory
     clock: Clock
+    verification: Verification
 
     def __call__(self, caller: Caller, command: UpdateUserCommand) -> User:
         _authorize(caller, command.user_id)
         if not caller.is_admin and (command.role is not None or command.is_active is not None):
             raise Forbidden("Only admins may change a role or deactivate an account.")
+        email = Email.parse(command.email) if command.email is not None else None
+        if not caller.is_admin and email is not None and email != caller.user.email:
+            raise EmailChangeNeedsConfirmation()
         change = UserChange(
-            email=Email.parse(command.email) if command.email is not None else None,
+            email=email,
             name=parse_name(command.name) if command.name is not None else None,
             role=command.role,
             is_active=command.is_active,
@@ -135,6 +144,8 @@ class UpdateUser:
             uow.record(UserUpdated(user_id=user.id, by=caller.user_id, fields=changed))
             if "role" in changed:
                 uow.record(RoleChanged(user_id=user.id, by=caller.user_id, role=user.role))
+            if "email" in changed:
+                self.verification.send(uow, user)
             uow.commit()
         return user
 

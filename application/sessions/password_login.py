@@ -9,10 +9,11 @@ from typing import NoReturn, TypeVar
 from uuid import UUID
 
 from application.events import record_alone
+from application.mailing import Verification
 from application.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
 from application.retry import retry_on_conflict
 from application.throttling import AttemptLimit
-from domain.errors import InvalidCredentials, InvalidEmail
+from domain.errors import EmailNotVerified, InvalidCredentials, InvalidEmail, Throttled
 from domain.events import LoginFailed, LoginSucceeded
 from domain.passwords import normalize_password
 from domain.sessions import Session
@@ -45,6 +46,8 @@ class PasswordLogin:
     clock: Clock
     account_limit: AttemptLimit
     address_limit: AttemptLimit
+    verification: Verification
+    verification_limit: AttemptLimit
 
     def check(self, raw_email: str, raw_password: str, ip: str | None) -> CheckedPassword:
         self.address_limit.check(ip, "login")
@@ -62,10 +65,24 @@ class PasswordLogin:
         if not user.is_active:
             self._fail(user.id, "inactive")
         self.account_limit.reset(account)
+        if self.verification.required and not user.email_verified:
+            self._ask_for_verification(user)
         upgraded = (
             self.hasher.hash(password) if self.hasher.needs_rehash(user.password_hash) else None
         )
         return CheckedPassword(user, upgraded)
+
+    def _ask_for_verification(self, user: User) -> NoReturn:
+        """``EMAIL_VERIFICATION=required``: the right password of an unproved
+        address opens nothing, and sends a fresh link (one a minute at most)."""
+        try:
+            self.verification_limit.check(str(user.id), "email_verification")
+        except Throttled:
+            raise EmailNotVerified() from None
+        with self.uow() as uow:
+            self.verification.send(uow, user)
+            uow.commit()
+        raise EmailNotVerified()
 
     def open(
         self,

@@ -21,6 +21,7 @@ from adapters.persistence.sqlalchemy.engine import create_database_engine
 from adapters.persistence.sqlalchemy.migrations import alembic_config
 from main import create_app
 from tests.support.api import ADMIN_PASSWORD, Api, make_settings
+from tests.support.browser import Browser
 from tests.support.servers import BACKENDS, migrated_database, redis_url
 from tests.support.tools import required_tool
 
@@ -49,6 +50,19 @@ def app(database_url: str) -> Flask:
 @pytest.fixture
 def api(app: Flask) -> Api:
     return Api(app.test_client())
+
+
+@pytest.fixture
+def browser(app: Flask) -> Browser:
+    """A person at the pages, signed out."""
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def ada(browser: Browser) -> Browser:
+    """A browser signed in as Ada, who just signed up through the pages."""
+    assert browser.sign_up().status_code == 303
+    return browser
 
 
 @pytest.fixture

@@ -19,7 +19,16 @@ def test_register_answers_201_with_the_user_and_its_location(api: Api) -> None:
     assert response.status_code == 201
     user = response.json
     assert user is not None
-    assert set(user) == {"id", "email", "name", "role", "is_active", "created_at", "updated_at"}
+    assert set(user) == {
+        "id",
+        "email",
+        "name",
+        "role",
+        "is_active",
+        "email_verified",
+        "created_at",
+        "updated_at",
+    }
     assert user["email"] == "ada@example.com"
     assert (user["role"], user["is_active"]) == ("user", True)
     assert RFC3339_UTC.fullmatch(user["created_at"])

@@ -103,18 +103,21 @@ def test_update_self_partially(api: Api, method: str) -> None:
     assert (body["name"], body["email"]) == ("Countess", "ada@example.com")
 
 
-def test_update_email_then_log_in_with_it(api: Api) -> None:
+def test_an_admin_updates_an_email_then_the_user_logs_in_with_it(
+    api: Api, admin: dict[str, Any]
+) -> None:
     ada = api.signup()
-    response = api.call("PATCH", user_path(ada), ada, json={"email": "Countess@Example.com"})
+    response = api.call("PATCH", user_path(ada), admin, json={"email": "Countess@Example.com"})
     assert response.json is not None
     assert response.json["email"] == "countess@example.com"
+    assert response.json["email_verified"] is False
     assert api.login("countess@example.com").status_code == 200
 
 
 def test_update_to_a_taken_email_is_409(api: Api, admin: dict[str, Any]) -> None:
     ada = api.signup()
     problem = assert_problem(
-        api.call("PATCH", user_path(ada), ada, json={"email": "root@example.com"}), 409
+        api.call("PATCH", user_path(ada), admin, json={"email": "root@example.com"}), 409
     )
     assert problem["type"].endswith("/email-taken")
 

@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, select
 
 from adapters.audit.events_log import AUDIT_LOGGER
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability.json_logs import JsonLineFormatter
 from adapters.persistence.sqlalchemy.tables import users
+from domain.mail import MailKind
 from tests.support.api import ADMIN_PASSWORD, PASSWORD, Api
+from tests.support.mailbox import token
 
 NEW_PASSWORD = "an entirely new passphrase"
 
@@ -35,6 +38,7 @@ def audit_lines() -> Iterator[io.StringIO]:
 
 
 def test_s8_s12_a_full_session_is_audited_and_no_secret_is_logged(
+    app: Flask,
     api: Api,
     admin: dict[str, Any],
     database_url: str,
@@ -45,6 +49,7 @@ def test_s8_s12_a_full_session_is_audited_and_no_secret_is_logged(
     seen: list[str] = []  # every token the session handled
 
     api.register()
+    seen.append(token(app, MailKind.VERIFY_EMAIL))  # a mailed link is a secret too (S41)
     api.login(password="wrong password, typed")
     tokens = api.tokens()
     seen += [tokens["access_token"], tokens["refresh_token"]]
@@ -71,17 +76,19 @@ def test_s8_s12_a_full_session_is_audited_and_no_secret_is_logged(
     events = [line["event"] for line in lines]
     assert events == [
         "user_registered",
+        "mail_queued",
         "login_failed",
         "login_succeeded",
         "refresh_reused",
         "login_succeeded",
         "password_changed",
+        "mail_queued",
         "user_updated",
         "role_changed",
         "logged_out",
         "user_deleted",
     ]
-    failed = lines[1]
+    failed = lines[2]
     assert (failed["user_id"], failed["reason"]) == (tokens["user"]["id"], "wrong_password")
     for line in lines:
         assert len(line["request_id"]) == 32

@@ -14,7 +14,7 @@ from flask import Flask
 import main
 import settings
 from settings import ConfigError, Settings
-from tests.support.api import Api, make_settings
+from tests.support.api import PRODUCTION_MAIL, Api, make_settings
 
 STRONG = "x" * 32
 
@@ -36,6 +36,7 @@ def test_settings_come_from_the_environment() -> None:
             "PASSWORD_REQUIRE_COMPOSITION": "true",
             "ARGON2_PROFILE": "owasp-minimum",
             "LOG_LEVEL": "debug",
+            **PRODUCTION_MAIL,
         }
     )
     assert settings.env == "production"
@@ -70,7 +71,7 @@ def test_s18_s34_production_refuses_missing_short_or_unsafe_settings(
     environ: dict[str, str], reason: str
 ) -> None:
     with pytest.raises(ConfigError, match=reason):
-        main.load_settings({"APP_ENV": "production", **environ})
+        main.load_settings({"APP_ENV": "production", **PRODUCTION_MAIL, **environ})
 
 
 def test_unknown_environment_and_bad_lifetimes_are_refused() -> None:
@@ -106,7 +107,8 @@ def test_s34_production_start_fails_with_a_one_line_reason(tmp_path: Path) -> No
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "accounts: refusing to start: SECRET_KEY and JWT_SECRET_KEY must be set in production"
+        "accounts: refusing to start: SECRET_KEY and JWT_SECRET_KEY and PUBLIC_URL and MAIL_URL"
+        " and MAIL_FROM must be set in production"
     ]
 
 
@@ -120,7 +122,12 @@ def test_s34_gunicorn_refuses_once_instead_of_respawning_workers() -> None:
             "gunicorn.conf.py",
             "main:create_app()",
         ],
-        env={"APP_ENV": "production", "SECRET_KEY": "short", "PATH": "/usr/bin:/bin"},
+        env={
+            "APP_ENV": "production",
+            "SECRET_KEY": "short",
+            "PATH": "/usr/bin:/bin",
+            **PRODUCTION_MAIL,
+        },
         capture_output=True,
         text=True,
         cwd=Path(main.__file__).parent,
@@ -179,6 +186,8 @@ def test_create_app_without_settings_refuses_in_one_line_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("APP_ENV", "production")
+    for name, value in PRODUCTION_MAIL.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("SECRET_KEY", STRONG)
     monkeypatch.setenv("JWT_SECRET_KEY", STRONG)
     monkeypatch.setenv("ARGON2_PROFILE", "md5")

@@ -18,7 +18,8 @@ def test_the_embedded_example_registers_logs_in_and_lists_sessions_without_flask
         timeout=60,
     )
     lines = result.stdout.splitlines()
-    assert lines[1].startswith("registered ada@example.com (")
+    assert lines[:2] == ["  event: user_registered", "  event: mail_queued"]
+    assert lines[2].startswith("registered ada@example.com (")
     assert "3 sessions:" in lines
     assert lines[-3:][0].startswith("  desk (this one), started ")
     assert lines.count("  event: login_succeeded") == 3

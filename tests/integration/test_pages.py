@@ -21,18 +21,6 @@ PAGE_CSP = (
 
 
 @pytest.fixture
-def browser(app: Flask) -> Browser:
-    return Browser(app.test_client())
-
-
-@pytest.fixture
-def ada(browser: Browser) -> Browser:
-    """A browser signed in as Ada, who just signed up."""
-    assert browser.sign_up().status_code == 303
-    return browser
-
-
-@pytest.fixture
 def root(app: Flask, admin: dict[str, Any]) -> Browser:
     """A browser signed in as the admin."""
     browser = Browser(app.test_client())

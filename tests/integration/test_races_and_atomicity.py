@@ -44,6 +44,8 @@ from domain.passwords import PasswordPolicy
 from domain.users import Role
 from main import DATABASE_ENGINE, create_app
 from tests.support.api import PASSWORD, Api, make_settings, together
+from tests.support.core import mail_ports
+from tests.support.fakes import RecordingMailer
 from tests.support.servers import BACKENDS, migrated_database
 
 
@@ -124,6 +126,7 @@ def core_over(
             lifetimes=SessionLifetimes(),
             account_attempts=InMemoryAttemptCounter(limit=100, window_seconds=60),
             address_attempts=InMemoryAttemptCounter(limit=1000, window_seconds=60),
+            **mail_ports(RecordingMailer()),
         )
     )
 
@@ -162,9 +165,12 @@ def test_concurrent_refreshes_with_one_token_give_at_most_one_successor(served: 
 
 def test_concurrent_updates_lose_no_committed_write(engine: Engine) -> None:
     """Two writers update different fields of one user; every field ends with its
-    writer's last successful value. A stale full-row write would undo the other's."""
+    writer's last successful value. A stale full-row write would undo the other's.
+    (An admin: a user's own email changes only through a confirmed change.)"""
     core = core_over(engine, clock=SlowClock())
-    user = core.accounts.register(RegisterCommand("w@example.com", "Writer", PASSWORD))
+    user = core.accounts.register(
+        RegisterCommand("w@example.com", "Writer", PASSWORD, role=Role.ADMIN)
+    )
     caller = Caller(user=user, session_id=uuid.uuid4())
     last: dict[str, str] = {}
 

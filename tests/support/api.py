@@ -15,6 +15,12 @@ from settings import Settings
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of length"
 T = TypeVar("T")
+# What production requires for mail, in the environment's names and the settings'.
+PRODUCTION_MAIL = {
+    "PUBLIC_URL": "https://accounts.example",
+    "MAIL_URL": "smtp://127.0.0.1:2525",
+    "MAIL_FROM": "accounts <no-reply@accounts.example>",
+}
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
@@ -25,6 +31,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "argon2_profile": "cheapest",
         "api_docs": True,
     }
+    if overrides.get("env") == "production":
+        values |= {name.lower(): value for name, value in PRODUCTION_MAIL.items()}
     return Settings(**(values | overrides))
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
@@ -15,20 +16,32 @@ from application.accounts import Accounts
 from application.accounts.register import RegisterCommand
 from application.caller import Caller
 from application.core import Core, Ports, build_core
+from application.mail import MailFlows
+from application.mail.relay import MailDelivery
+from application.mailing import LinkLifetimes
 from application.sessions import Sessions
 from application.sessions.login import LoginCommand
 from application.sessions.tokens import SessionLifetimes, TokenPair
+from domain.mail import RETRY_DELAYS, OutboxMessage
 from domain.passwords import PasswordPolicy
 from domain.users import Role, User
 from tests.support.fakes import (
     FakeAccessTokens,
     FakeClock,
     FakeHasher,
+    PlainComposer,
     RecordingEvents,
+    RecordingMailer,
     SequentialIds,
 )
 
 PASSWORD = "correct horse battery staple"
+LINK_LIFETIMES = LinkLifetimes(
+    verify_email=timedelta(hours=48),
+    reset_password=timedelta(minutes=30),
+    confirm_email=timedelta(hours=24),
+    undo_email_change=timedelta(days=7),
+)
 
 
 @dataclass
@@ -39,6 +52,7 @@ class CoreUnderTest:
     hasher: FakeHasher
     clock: FakeClock
     events: RecordingEvents
+    mailer: RecordingMailer
 
     @property
     def accounts(self) -> Accounts:
@@ -57,6 +71,36 @@ class CoreUnderTest:
     def caller(self, tokens: TokenPair) -> Caller:
         return self.core.sessions.authenticate(tokens.access_token)
 
+    @property
+    def mail(self) -> MailFlows:
+        return self.core.mail
+
+    def outbox(self) -> list[OutboxMessage]:
+        """Every message written to the outbox, oldest first."""
+        return sorted(self.db.outbox.values(), key=lambda message: message.id)
+
+    def deliver(self) -> list[OutboxMessage]:
+        """One pass of the relay; what the mailer took in it."""
+        before = len(self.mailer.sent)
+        self.core.mail.deliver_pending_mail()
+        return self.mailer.sent[before:]
+
+
+def mail_ports(
+    mailer: RecordingMailer, seconds: Callable[[], float] = time.monotonic
+) -> dict[str, Any]:
+    """The mail fields of ``Ports``: plain words, a recording mailer, the
+    contract's link lifetimes, throttles on the clock ``seconds``."""
+    return {
+        "verification_attempts": InMemoryAttemptCounter(1, 60, monotonic=seconds),
+        "reset_attempts": InMemoryAttemptCounter(3, 3600, monotonic=seconds),
+        "composer": PlainComposer(),
+        "mailer": mailer,
+        "link_lifetimes": LINK_LIFETIMES,
+        "delivery": MailDelivery(batch=50, retry_delays=RETRY_DELAYS),
+        "email_verification_required": False,
+    }
+
 
 def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnderTest:
     """The core on in-memory adapters; ``overrides`` replace any of its ``Ports``,
@@ -65,6 +109,7 @@ def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnde
     events = RecordingEvents()
     hasher = FakeHasher()
     clock = FakeClock()
+    mailer = RecordingMailer()
     ports = Ports(
         uow=partial(InMemoryUnitOfWork, db, writers=writers, listeners=[events]),
         hasher=hasher,
@@ -76,6 +121,7 @@ def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnde
         lifetimes=SessionLifetimes(refresh_token=timedelta(days=30), session=timedelta(days=90)),
         account_attempts=InMemoryAttemptCounter(limit=10, window_seconds=900),
         address_attempts=InMemoryAttemptCounter(limit=1000, window_seconds=900),
+        **mail_ports(mailer, clock.seconds),
     )
     ports = replace(ports, **overrides)
-    return CoreUnderTest(build_core(ports), ports, db, hasher, clock, events)
+    return CoreUnderTest(build_core(ports), ports, db, hasher, clock, events, mailer)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from application.ports import AccessClaims, IssuedAccessToken
-from domain.errors import InvalidToken
+from domain.errors import InvalidToken, MailNotDelivered
 from domain.events import Event
+from domain.mail import ComposedMail, Mail, OutboxMessage
 
 
 class FakeHasher:
@@ -46,6 +47,10 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+    def seconds(self) -> float:
+        """The clock as seconds, for counters that take a monotonic clock."""
+        return self.current.timestamp()
 
 
 class SequentialIds:
@@ -88,3 +93,37 @@ class RecordingEvents:
     @property
     def names(self) -> list[str]:
         return [event.name for event in self.published]
+
+
+class PlainComposer:
+    """Mail in a few plain words, the link on a line of its own, as the real one."""
+
+    BASE = "http://accounts.test"
+
+    def compose(self, mail: Mail) -> ComposedMail:
+        lines = [f"{mail.kind.value} for {mail.name}"]
+        if mail.new_email is not None:
+            lines.append(f"new address: {mail.new_email}")
+        if mail.link is not None:
+            lines.append(f"{self.BASE}/{mail.link.purpose.value}/{mail.link.token}")
+        return ComposedMail(subject=mail.kind.value, text="\n".join(lines) + "\n")
+
+
+class RecordingMailer:
+    """Keeps what it is handed; ``failing`` makes it refuse, as a server that is down."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutboxMessage] = []
+        self.failing: MailNotDelivered | None = None
+
+    def send(self, message: OutboxMessage) -> None:
+        if self.failing is not None:
+            raise self.failing
+        self.sent.append(message)
+
+
+def link_in(text: str) -> str:
+    """The token of the one link in a mail's text."""
+    links = [line for line in text.splitlines() if line.startswith("http")]
+    assert len(links) == 1, text
+    return links[0].rsplit("/", 1)[1]

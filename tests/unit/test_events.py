@@ -41,12 +41,15 @@ def test_s12_a_whole_life_emits_its_events_in_order(core: CoreUnderTest) -> None
     core.accounts.delete_user(admin, ada.id)
     assert core.events.names == [
         "user_registered",
+        "mail_queued",
         "user_registered",
+        "mail_queued",
         "login_succeeded",
         "login_succeeded",
         "refresh_reused",
         "login_succeeded",
         "password_changed",
+        "mail_queued",
         "user_updated",
         "role_changed",
         "session_revoked",
@@ -126,7 +129,7 @@ def test_a_failed_login_is_recorded_in_a_unit_of_work_of_its_own() -> None:
     core.register()
     with pytest.raises(InvalidCredentials):
         core.login(password="wrong password")
-    assert [event.name for event in written] == ["user_registered", "login_failed"]
+    assert [event.name for event in written] == ["user_registered", "mail_queued", "login_failed"]
 
 
 class BrokenListener:
@@ -146,7 +149,7 @@ def test_a_failing_listener_is_logged_and_the_committed_change_stands(
     )
     user = core.register()
     assert core.db.users[user.id].email == user.email
-    assert core.events.names == ["user_registered"]  # the next listener still heard it
+    assert core.events.names == ["user_registered", "mail_queued"]  # the next still heard them
     assert "BrokenListener failed on user_registered" in caplog.text
 
 
@@ -179,11 +182,14 @@ def test_a_writer_stores_events_in_a_new_table_with_the_change_and_only_then() -
     )
     core.db = db
     core.register()
-    assert db.audit == {0: "user_registered"}
+    assert db.audit == {0: "user_registered", 1: "mail_queued"}
     user_id = next(iter(db.users))
     with InMemoryUnitOfWork(db, writers=[store_audit]) as uow:
         uow.record(UserUpdated(user_id=user_id, by=user_id, fields=("name",)))
-    assert db.audit == {0: "user_registered"}  # left without commit: nothing written
+    assert db.audit == {
+        0: "user_registered",
+        1: "mail_queued",
+    }  # left without commit: nothing written
 
     def refuse(_tables: InMemoryDatabase, _events: Sequence[Event]) -> None:
         raise StorageUnavailable()
@@ -192,4 +198,7 @@ def test_a_writer_stores_events_in_a_new_table_with_the_change_and_only_then() -
         uow.record(UserUpdated(user_id=user_id, by=user_id, fields=("name",)))
         with pytest.raises(StorageUnavailable):
             uow.commit()
-    assert db.audit == {0: "user_registered"}  # written, then the commit failed: gone
+    assert db.audit == {
+        0: "user_registered",
+        1: "mail_queued",
+    }  # written, then the commit failed: gone

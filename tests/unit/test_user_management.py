@@ -7,6 +7,7 @@ import pytest
 from application.accounts.users import UpdateUserCommand
 from application.caller import Caller
 from domain.errors import (
+    EmailChangeNeedsConfirmation,
     EmailTaken,
     Forbidden,
     InvalidEmail,
@@ -15,8 +16,10 @@ from domain.errors import (
     LastAdmin,
     UserNotFound,
 )
+from domain.mail import MailKind
 from domain.users import Role
 from tests.support.core import CoreUnderTest
+from tests.support.fakes import link_in
 
 
 @pytest.fixture
@@ -84,14 +87,33 @@ def test_list_users_refuses_bad_paging(
         core.accounts.list_users(admin, page, per_page)
 
 
-def test_a_user_updates_their_email_and_name(core: CoreUnderTest, ada: Caller) -> None:
+def test_a_user_updates_their_name(core: CoreUnderTest, ada: Caller) -> None:
     core.clock.advance(seconds=5)
-    user = core.accounts.update_user(
-        ada, UpdateUserCommand(ada.user_id, email=" Lovelace@Example.com", name=" Ada L. ")
-    )
-    assert (user.email.value, user.name) == ("lovelace@example.com", "Ada L.")
+    user = core.accounts.update_user(ada, UpdateUserCommand(ada.user_id, name=" Ada L. "))
+    assert user.name == "Ada L."
     assert user.updated_at == core.clock.now() != user.created_at
+
+
+def test_a_users_own_new_email_needs_the_confirmed_change(core: CoreUnderTest, ada: Caller) -> None:
+    with pytest.raises(EmailChangeNeedsConfirmation):
+        core.accounts.update_user(ada, UpdateUserCommand(ada.user_id, email="new@example.com"))
+    same = core.accounts.update_user(ada, UpdateUserCommand(ada.user_id, email=" ADA@example.com"))
+    assert same.email.value == "ada@example.com"  # the same address is no change
+
+
+def test_an_admin_sets_an_email_at_once_unverified_and_a_link_goes_to_it(
+    core: CoreUnderTest, ada: Caller, admin: Caller
+) -> None:
+    core.mail.confirm_verification(link_in(core.outbox()[0].text))
+    assert core.db.users[ada.user_id].email_verified
+    user = core.accounts.update_user(
+        admin, UpdateUserCommand(ada.user_id, email=" Lovelace@Example.com")
+    )
+    assert (user.email.value, user.email_verified) == ("lovelace@example.com", False)
     assert core.login("lovelace@example.com")
+    newest = core.outbox()[-1]
+    assert (newest.kind, newest.to) == (MailKind.VERIFY_EMAIL, "lovelace@example.com")
+    assert core.mail.confirm_verification(link_in(newest.text)).email_verified
 
 
 def test_an_update_that_changes_nothing_keeps_updated_at(core: CoreUnderTest, ada: Caller) -> None:
@@ -115,9 +137,9 @@ def test_update_to_a_taken_email_is_refused(
     core: CoreUnderTest, ada: Caller, admin: Caller
 ) -> None:
     with pytest.raises(EmailTaken):
-        core.accounts.update_user(ada, UpdateUserCommand(ada.user_id, email="ROOT@example.com"))
+        core.accounts.update_user(admin, UpdateUserCommand(ada.user_id, email="ROOT@example.com"))
     with pytest.raises(InvalidEmail):
-        core.accounts.update_user(ada, UpdateUserCommand(ada.user_id, email="nope"))
+        core.accounts.update_user(admin, UpdateUserCommand(ada.user_id, email="nope"))
     assert core.db.users[ada.user_id].email.value == "ada@example.com"
 
 

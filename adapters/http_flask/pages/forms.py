@@ -71,3 +71,24 @@ class AdminUserForm(PageForm):
         "Role", choices=[SelectChoice(role.value, role.value.title()) for role in Role]
     )
     is_active = BooleanField("Active")
+
+
+class ForgotPasswordForm(PageForm):
+    email = EmailField("Email", render_kw={"autocomplete": "email", "required": True})
+
+
+class ResetPasswordForm(PageForm):
+    new_password = PasswordField(
+        "New password", render_kw={"autocomplete": "new-password", "required": True}
+    )
+
+
+class EmailChangeForm(PageForm):
+    new_email = EmailField("New email", render_kw={"autocomplete": "email", "required": True})
+    current_password = PasswordField(
+        "Current password", render_kw={"autocomplete": "current-password", "required": True}
+    )
+
+
+class ButtonForm(PageForm):
+    """A form that is only its button (and the CSRF token every post carries)."""

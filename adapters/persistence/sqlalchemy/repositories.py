@@ -40,6 +40,7 @@ def _user_from_row(row: Any) -> User:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        email_verified=row.email_verified,
     )
 
 
@@ -54,6 +55,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "created_at": user.created_at,
         "updated_at": user.updated_at,
         "version": user.version,
+        "email_verified": user.email_verified,
     }
 
 

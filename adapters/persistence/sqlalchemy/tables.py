@@ -13,10 +13,12 @@ from sqlalchemy import (
     Dialect,
     Double,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
     Uuid,
     text,
@@ -67,6 +69,7 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, server_default=text("1")),
+    Column("email_verified", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint("role IN ('user', 'admin')", name="role"),
 )
 
@@ -109,4 +112,36 @@ throttle_windows = Table(
     Column("key_hash", String(64), primary_key=True),  # SHA-256 of scope and key
     Column("ends_at", Double, nullable=False, index=True),  # Unix time, seconds
     Column("attempts", Integer, nullable=False),
+)
+
+link_tokens = Table(
+    "link_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("purpose", String(32), nullable=False),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("email", String(254), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # time-ordered: oldest first is id order
+    Column("kind", String(32), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("text_body", Text, nullable=False),
+    Column("html_body", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    CheckConstraint("state IN ('pending', 'sent', 'failed')", name="state"),
+    # What a relay looks for: the due messages of a state, oldest first.
+    Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
 )

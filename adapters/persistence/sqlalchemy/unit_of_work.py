@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from adapters.persistence.sqlalchemy.mail_repositories import SqlLinkTokenRepository, SqlOutbox
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
 from application.events import publish_committed
 from application.ports import EventPublisher
@@ -63,6 +64,8 @@ class SqlAlchemyUnitOfWork:
             raise StorageUnavailable() from error
         self.users = SqlUserRepository(self._connection)
         self.sessions = SqlSessionRepository(self._connection)
+        self.links = SqlLinkTokenRepository(self._connection)
+        self.outbox = SqlOutbox(self._connection)
         return self
 
     def _begin(self) -> None:

@@ -1,0 +1,63 @@
+"""Each kind of mail in words: Jinja2 templates, a text part and an HTML part."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from application.mailing import LinkLifetimes
+from domain.mail import ComposedMail, Mail, MailKind
+
+SUBJECTS = {
+    MailKind.VERIFY_EMAIL: "Verify your email address",
+    MailKind.RESET_PASSWORD: "Reset your password",
+    MailKind.CONFIRM_NEW_EMAIL: "Confirm your new email address",
+    MailKind.EMAIL_CHANGING: "Your email address is changing",
+    MailKind.PASSWORD_CHANGED: "Your password was changed",
+}
+
+
+def _duration(span: timedelta) -> str:
+    """48 hours, 30 minutes, 7 days: how long a link works, in words."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+class JinjaMailComposer:
+    """Links start with ``public_url`` alone, never with a request's ``Host`` (S45)."""
+
+    def __init__(self, public_url: str, service_name: str, lifetimes: LinkLifetimes) -> None:
+        self._public_url = public_url.rstrip("/")
+        self._service = service_name
+        self._lifetimes = lifetimes
+        self._templates = Environment(
+            loader=PackageLoader("adapters.mail"),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def compose(self, mail: Mail) -> ComposedMail:
+        context = {
+            "service": self._service,
+            "name": mail.name,
+            "new_email": mail.new_email,
+            "link": None,
+            "valid_for": None,
+            "home": self._public_url + "/",
+        }
+        if mail.link is not None:
+            context["link"] = f"{self._public_url}/{mail.link.purpose.value}/{mail.link.token}"
+            context["valid_for"] = _duration(self._lifetimes.of(mail.link.purpose))
+        return ComposedMail(
+            subject=SUBJECTS[mail.kind],
+            text=self._templates.get_template(f"{mail.kind.value}.txt").render(context),
+            html=self._templates.get_template(f"{mail.kind.value}.html").render(context),
+        )

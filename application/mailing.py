@@ -1,0 +1,109 @@
+"""Sending mail from a use case: links issued and spent, messages queued in
+the outbox of the use case's own unit of work (S41, S46). Shared by every
+area that mails (accounts, mail), as the throttles are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from application.ports import Clock, IdGenerator, MailComposer, RefreshTokens, UnitOfWork
+from domain.errors import InvalidLinkToken
+from domain.events import MailQueued
+from domain.mail import Link, LinkPurpose, LinkToken, Mail, MailKind, OutboxMessage
+from domain.users import User
+
+
+@dataclass(frozen=True, slots=True)
+class LinkLifetimes:
+    verify_email: timedelta
+    reset_password: timedelta
+    confirm_email: timedelta
+    undo_email_change: timedelta
+
+    def of(self, purpose: LinkPurpose) -> timedelta:
+        return {
+            LinkPurpose.VERIFY_EMAIL: self.verify_email,
+            LinkPurpose.RESET_PASSWORD: self.reset_password,
+            LinkPurpose.CONFIRM_EMAIL: self.confirm_email,
+            LinkPurpose.UNDO_EMAIL_CHANGE: self.undo_email_change,
+        }[purpose]
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Link tokens: 256 random bits handed out once in a mail, kept only as a hash."""
+
+    tokens: RefreshTokens  # the opaque-token generator and hash of the sessions
+    lifetimes: LinkLifetimes
+    clock: Clock
+
+    def issue(
+        self, uow: UnitOfWork, purpose: LinkPurpose, user: User, email: str | None = None
+    ) -> Link:
+        token = self.tokens.generate()
+        uow.links.add(
+            LinkToken.issue(
+                self.tokens.hash(token),
+                purpose,
+                user.id,
+                self.clock.now(),
+                self.lifetimes.of(purpose),
+                email,
+            )
+        )
+        return Link(purpose, token)
+
+    def spend(self, uow: UnitOfWork, purpose: LinkPurpose, token: str) -> LinkToken:
+        """The stored token behind ``token``, spent now; ``InvalidLinkToken`` if
+        it is unknown, expired, spent, or for another purpose."""
+        token_hash = self.tokens.hash(token)
+        found = uow.links.get(token_hash)
+        now = self.clock.now()
+        if found is None or not found.is_usable(purpose, now):
+            raise InvalidLinkToken()
+        if not uow.links.spend(token_hash, now):
+            raise InvalidLinkToken()  # spent by a simultaneous use
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Postman:
+    """Composes a mail and writes it to the outbox of ``uow``: it leaves with
+    the commit of its cause, or never."""
+
+    composer: MailComposer
+    ids: IdGenerator
+    clock: Clock
+
+    def queue(self, uow: UnitOfWork, user: User, mail: Mail) -> None:
+        composed = self.composer.compose(mail)
+        uow.outbox.add(
+            OutboxMessage(
+                id=self.ids.new_id(),
+                kind=mail.kind,
+                to=mail.to,
+                subject=composed.subject,
+                text=composed.text,
+                html=composed.html,
+                created_at=self.clock.now(),
+            )
+        )
+        uow.record(MailQueued(user_id=user.id, kind=mail.kind.value))
+
+    def password_changed(self, uow: UnitOfWork, user: User) -> None:
+        """The notice after every password change and reset (S43)."""
+        self.queue(uow, user, Mail(MailKind.PASSWORD_CHANGED, str(user.email), user.name))
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """Asking an account to prove its address: a link to it, and whether one is needed."""
+
+    links: Links
+    postman: Postman
+    required: bool  # EMAIL_VERIFICATION=required: no login before the address is proved
+
+    def send(self, uow: UnitOfWork, user: User) -> None:
+        link = self.links.issue(uow, LinkPurpose.VERIFY_EMAIL, user, str(user.email))
+        self.postman.queue(uow, user, Mail(MailKind.VERIFY_EMAIL, str(user.email), user.name, link))
