@@ -8,7 +8,7 @@ export HOST PORT
 
 AXE := build/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck imports unit bench fuzz clean axe
+.PHONY: run test lint typecheck imports unit bench bench-mail fuzz clean axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ fuzz: $(VENV)/.dev
 bench: $(VENV)/.run
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run_bench
+
+# The outbox: 2,000 messages by one relay then two (PostgreSQL), and a 10-minute SMTP outage.
+bench-mail: $(VENV)/.dev
+	$(BIN)/python -m bench.mail throughput
+	$(BIN)/python -m bench.mail outage
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from adapters.http_flask import server_errors
 
 # Each login in flight holds the argon2 memory cost (64 MiB at the default
 # profile) on top of the worker's own resident size (about 60 MiB measured).
+RELAY_BESIDE = "MAIL_RELAY_BESIDE"
 ARGON2_MIB = 64
 WORKER_MIB = 60
 
@@ -76,6 +79,27 @@ def on_starting(_server: Any) -> None:
     from main import settings_or_exit
 
     settings_or_exit()
+
+
+# `make run` (serve.py --with-mail-relay): a mail relay beside the workers,
+# started once they are up and stopped with them. It shares the metrics
+# directory, so its counts show in /metrics. In production it runs apart.
+relay: subprocess.Popen[bytes] | None = None
+
+
+def when_ready(_server: Any) -> None:
+    global relay
+    if os.environ.get(RELAY_BESIDE) == "1":
+        relay = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "main", "mail", "relay"],
+            cwd=Path(__file__).resolve().parent,
+        )
+
+
+def on_exit(_server: Any) -> None:
+    if relay is not None:
+        relay.terminate()  # it finishes the message in hand, then stops
+        relay.wait(timeout=60)
 
 
 def child_exit(_server: Any, worker: Any) -> None:

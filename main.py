@@ -250,7 +250,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         api_docs=settings.api_docs,
         observe_request=metrics.observe_request,
         # Metrics tell an attacker a lot: in production only behind METRICS_TOKEN.
-        render_metrics=metrics.render
+        render_metrics=partial(
+            metrics.render, metrics.OutboxCollector(core.mail.mail_backlog, SystemClock().now)
+        )
         if settings.env != "production" or settings.metrics_token
         else None,
         metrics_token=settings.metrics_token or None,

@@ -12,7 +12,6 @@ workers and stops it with them; in production the relay is a process of its own.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,19 +29,11 @@ def main(argv: list[str]) -> None:
         raise SystemExit(1)
     from gunicorn.app.wsgiapp import run
 
-    relay = None
     if RELAY_FLAG in argv:
         argv = [arg for arg in argv if arg != RELAY_FLAG]
-        relay = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "main", "mail", "relay"], cwd=ROOT
-        )
+        os.environ["MAIL_RELAY_BESIDE"] = "1"  # gunicorn.conf.py starts and stops it
     sys.argv = ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *argv, "main:create_app()"]
-    try:
-        run()
-    finally:
-        if relay is not None:
-            relay.terminate()  # it finishes the message in hand, then stops
-            relay.wait(timeout=60)
+    run()
 
 
 if __name__ == "__main__":

@@ -54,15 +54,18 @@ class Links:
         )
         return Link(purpose, token)
 
-    def spend(self, uow: UnitOfWork, purpose: LinkPurpose, token: str) -> LinkToken:
-        """The stored token behind ``token``, spent now; ``InvalidLinkToken`` if
-        it is unknown, expired, spent, or for another purpose."""
-        token_hash = self.tokens.hash(token)
-        found = uow.links.get(token_hash)
-        now = self.clock.now()
-        if found is None or not found.is_usable(purpose, now):
+    def usable(self, uow: UnitOfWork, purpose: LinkPurpose, token: str) -> LinkToken:
+        """The stored token behind ``token``; ``InvalidLinkToken`` if it is
+        unknown, expired, spent, or for another purpose."""
+        found = uow.links.get(self.tokens.hash(token))
+        if found is None or not found.is_usable(purpose, self.clock.now()):
             raise InvalidLinkToken()
-        if not uow.links.spend(token_hash, now):
+        return found
+
+    def spend(self, uow: UnitOfWork, purpose: LinkPurpose, token: str) -> LinkToken:
+        """The stored token behind ``token``, spent now (compare-and-set)."""
+        found = self.usable(uow, purpose, token)
+        if not uow.links.spend(found.token_hash, self.clock.now()):
             raise InvalidLinkToken()  # spent by a simultaneous use
         return found
 
@@ -76,7 +79,8 @@ class Postman:
     ids: IdGenerator
     clock: Clock
 
-    def queue(self, uow: UnitOfWork, user: User, mail: Mail) -> None:
+    def queue(self, uow: UnitOfWork, user: User | None, mail: Mail) -> None:
+        """``user``: the account the mail is about, if there is one."""
         composed = self.composer.compose(mail)
         uow.outbox.add(
             OutboxMessage(
@@ -89,7 +93,7 @@ class Postman:
                 created_at=self.clock.now(),
             )
         )
-        uow.record(MailQueued(user_id=user.id, kind=mail.kind.value))
+        uow.record(MailQueued(user_id=user.id if user else None, kind=mail.kind.value))
 
     def password_changed(self, uow: UnitOfWork, user: User) -> None:
         """The notice after every password change and reset (S43)."""

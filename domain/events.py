@@ -100,9 +100,10 @@ class UserDeleted(Event):
 
 @dataclass(frozen=True, slots=True)
 class MailQueued(Event):
-    """A mail to the user was written to the outbox (its words and link are not here)."""
+    """A mail was written to the outbox (its words and link are not here);
+    ``user_id`` is None for a mail to an address of no account."""
 
-    user_id: UUID
+    user_id: UUID | None
     kind: str
 
 
@@ -113,9 +114,10 @@ class EmailVerified(Event):
 
 @dataclass(frozen=True, slots=True)
 class PasswordResetRequested(Event):
-    """Only for an existing account; the request for an unknown address leaves no event."""
+    """``user_id`` is None for an address of no active account (the attempt is
+    recorded all the same, and costs what a real one costs, S42)."""
 
-    user_id: UUID
+    user_id: UUID | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ class MailKind(StrEnum):
     CONFIRM_NEW_EMAIL = "confirm_new_email"  # to the new address
     EMAIL_CHANGING = "email_changing"  # to the old address, with the undo link
     PASSWORD_CHANGED = "password_changed"  # noqa: S105  (a kind of mail)
+    NO_ACCOUNT = "no_account"  # a reset asked for an address of no active account
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ SUBJECTS = {
     MailKind.CONFIRM_NEW_EMAIL: "Confirm your new email address",
     MailKind.EMAIL_CHANGING: "Your email address is changing",
     MailKind.PASSWORD_CHANGED: "Your password was changed",
+    MailKind.NO_ACCOUNT: "About resetting a password",
 }
 
 

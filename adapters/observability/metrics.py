@@ -4,7 +4,10 @@ the default registry is used."""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import lru_cache
 
 from prometheus_client import (
@@ -16,8 +19,13 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
 
+from application.ports import OutboxSummary
 from domain import events
+from domain.errors import StorageUnavailable
+
+log = logging.getLogger(__name__)
 
 REQUESTS = Counter(
     "accounts_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
@@ -34,6 +42,16 @@ THROTTLED = Counter(
 )
 SESSIONS_STARTED = Counter("accounts_sessions_started_total", "Sessions started by a login")
 SESSIONS_ENDED = Counter("accounts_sessions_ended_total", "Sessions ended, by how", ["how"])
+# Counted where they happen: queued by the web workers, the rest by the relay,
+# which shares PROMETHEUS_MULTIPROC_DIR when it runs beside them (make run).
+MAIL = Counter("accounts_mail_total", "Mail by what became of it", ["outcome", "kind"])
+
+_MAIL_OUTCOMES: dict[type[events.Event], str] = {
+    events.MailQueued: "queued",
+    events.MailDelivered: "sent",
+    events.MailDeliveryRetried: "retried",
+    events.MailDeliveryFailed: "failed",
+}
 
 _ENDINGS: dict[type[events.Event], str] = {
     events.LoggedOut: "logout",
@@ -74,12 +92,55 @@ class MetricsEventPublisher:
                 LOGINS.labels("throttled").inc()
         elif type(event) in _ENDINGS:
             SESSIONS_ENDED.labels(_ENDINGS[type(event)]).inc()
+        elif isinstance(
+            event,
+            events.MailQueued
+            | events.MailDelivered
+            | events.MailDeliveryRetried
+            | events.MailDeliveryFailed,
+        ):
+            MAIL.labels(_MAIL_OUTCOMES[type(event)], event.kind).inc()
 
 
-def render() -> tuple[bytes, str]:
-    """The exposition text of every worker's metrics, and its content type."""
+class OutboxCollector:
+    """The outbox as it stands, read from the database at each scrape: what
+    waits, what failed, and how long the oldest unsent message has waited.
+    Every process sees the same numbers, wherever the relays run."""
+
+    def __init__(self, backlog: Callable[[], OutboxSummary], now: Callable[[], datetime]) -> None:
+        self._backlog = backlog
+        self._now = now
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            summary = self._backlog()
+        except StorageUnavailable:
+            log.warning("the outbox could not be read for the metrics")
+            return
+        oldest = summary.oldest_pending_at
+        yield GaugeMetricFamily(
+            "accounts_mail_pending", "Messages waiting in the outbox", value=summary.pending
+        )
+        yield GaugeMetricFamily(
+            "accounts_mail_failed", "Messages that failed for good", value=summary.failed
+        )
+        yield GaugeMetricFamily(
+            "accounts_mail_oldest_unsent_age_seconds",
+            "How long the oldest waiting message has waited (0: none waits)",
+            value=(self._now() - oldest).total_seconds() if oldest else 0.0,
+        )
+
+
+def render(outbox: OutboxCollector | None = None) -> tuple[bytes, str]:
+    """The exposition text of every worker's metrics (and the outbox's), and its content type."""
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+        text = generate_latest(registry)
+    else:
+        text = generate_latest(REGISTRY)
+    if outbox is not None:
+        extra = CollectorRegistry()
+        extra.register(outbox)
+        text += generate_latest(extra)
+    return text, CONTENT_TYPE_LATEST

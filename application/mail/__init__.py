@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.mail.email_change import ConfirmEmailChange, RequestEmailChange, UndoEmailChange
-from application.mail.relay import DeliverPendingMail, ListMail, MailStatus, ShowMail
+from application.mail.relay import (
+    DeliverPendingMail,
+    ListMail,
+    MailBacklog,
+    MailStatus,
+    ShowMail,
+)
 from application.mail.reset import ConfirmPasswordReset, RequestPasswordReset
 from application.mail.verification import ConfirmVerification, RequestVerification
 
@@ -24,5 +30,6 @@ class MailFlows:
     undo_email_change: UndoEmailChange
     deliver_pending_mail: DeliverPendingMail
     mail_status: MailStatus
+    mail_backlog: MailBacklog
     list_mail: ListMail
     show_mail: ShowMail

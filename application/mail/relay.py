@@ -98,6 +98,17 @@ class MailStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class MailBacklog:
+    """What waits in the outbox, for the metrics."""
+
+    uow: UnitOfWorkFactory
+
+    def __call__(self) -> OutboxSummary:
+        with self.uow(read_only=True) as uow:
+            return uow.outbox.summary()
+
+
+@dataclass(frozen=True, slots=True)
 class ListMail:
     """The newest messages, whatever their state: the development mailbox."""
 

@@ -10,7 +10,7 @@ from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from application.throttling import AttemptLimit
 from domain.errors import InvalidLinkToken
 from domain.events import PasswordReset, PasswordResetRequested
-from domain.mail import Link, LinkPurpose, Mail, MailKind
+from domain.mail import LinkPurpose, Mail, MailKind
 from domain.passwords import PasswordPolicy
 from domain.users import Email
 
@@ -23,9 +23,10 @@ class PasswordResetCommand:
 
 @dataclass(frozen=True, slots=True)
 class RequestPasswordReset:
-    """Mail a reset link if the address is an active account's; answer the
-    same either way, in about the same time (S42): for an unknown address
-    the mail is composed all the same and thrown away."""
+    """Mail a reset link if the address is an active account's, else a notice
+    that no account has it (as django-allauth does): the request answers the
+    same either way and does the same work, so in about the same time (S42).
+    Throttled per client address and per target address."""
 
     uow: UnitOfWorkFactory
     links: Links
@@ -40,9 +41,11 @@ class RequestPasswordReset:
         with self.uow() as uow:
             user = uow.users.by_email(email)
             if user is None or not user.is_active:
-                decoy = Link(LinkPurpose.RESET_PASSWORD, self.links.tokens.generate())
-                self.postman.composer.compose(Mail(MailKind.RESET_PASSWORD, email.value, "", decoy))
-                return  # nothing written: the unit of work rolls back
+                # Its owner learns that no account has it; the asker learns nothing.
+                self.postman.queue(uow, None, Mail(MailKind.NO_ACCOUNT, email.value, ""))
+                uow.record(PasswordResetRequested(user_id=None))
+                uow.commit()
+                return
             link = self.links.issue(uow, LinkPurpose.RESET_PASSWORD, user, str(user.email))
             self.postman.queue(
                 uow, user, Mail(MailKind.RESET_PASSWORD, str(user.email), user.name, link)
@@ -65,16 +68,10 @@ class ConfirmPasswordReset:
 
     def __call__(self, token: str, new_password: str) -> None:
         with self.uow(read_only=True) as uow:
-            found = uow.links.get(self.links.tokens.hash(token))
-            user = None if found is None else uow.users.get(found.user_id)
-        now = self.clock.now()
-        if (
-            found is None
-            or user is None
-            or not found.is_usable(LinkPurpose.RESET_PASSWORD, now)
-            or str(user.email) != found.email
-        ):
-            raise InvalidLinkToken()
+            found = self.links.usable(uow, LinkPurpose.RESET_PASSWORD, token)
+            user = uow.users.get(found.user_id)
+        if user is None or str(user.email) != found.email:
+            raise InvalidLinkToken()  # the address changed since the link was sent
         password = self.policy.check(new_password, user.email, field="new_password")
         new_hash = self.hasher.hash(password)  # slow: outside the transaction
         with self.uow() as uow:

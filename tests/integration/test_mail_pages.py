@@ -125,3 +125,16 @@ def test_the_development_mailbox_lists_and_shows_messages(app: Flask, ada: Brows
 def test_the_development_mailbox_is_404_with_a_real_mail_server(database_url: str) -> None:
     app = create_app(make_settings(database_url, mail_url="smtp://127.0.0.1:2525"))
     assert app.test_client().get("/dev/mail").status_code == 404
+
+
+def test_with_required_verification_sign_up_waits_for_the_link(database_url: str) -> None:
+    app = create_app(make_settings(database_url, email_verification="required"))
+    browser = Browser(app.test_client())
+    done = browser.sign_up()
+    assert (done.status_code, done.location) == (303, "/sign-in")
+    assert "Open the link we mailed you" in browser.get("/sign-in").text
+    refused = browser.sign_in()
+    assert refused.status_code == 403
+    assert "Verify your email address first" in form_error(refused)
+    browser.submit(path_of(link(app, MailKind.VERIFY_EMAIL)), {})
+    assert browser.sign_in().status_code == 303

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability.json_logs import JsonLineFormatter
@@ -132,6 +133,30 @@ def test_metrics_count_requests_logins_throttling_and_sessions(api: Api) -> None
     assert grew('accounts_throttled_total{action="login",scope="account"}') == 1
     assert grew("accounts_sessions_started_total") == 1
     assert grew('accounts_sessions_ended_total{how="logout"}') == 1
+
+
+def test_metrics_count_mail_and_show_the_outbox(app: Flask, api: Api) -> None:
+    before = api.client.get("/metrics").get_data(as_text=True)
+    api.register()
+    api.call("POST", "/api/v1/auth/password-reset", json={"email": "ada@example.com"})
+    waiting = api.client.get("/metrics").get_data(as_text=True)
+    assert (
+        metric(waiting, 'accounts_mail_total{kind="verify_email",outcome="queued"}')
+        - metric(before, 'accounts_mail_total{kind="verify_email",outcome="queued"}')
+        == 1
+    )
+    assert metric(waiting, "accounts_mail_pending") == 2
+    assert metric(waiting, "accounts_mail_oldest_unsent_age_seconds") >= 0
+    relay = app.test_cli_runner().invoke(args=["mail", "relay", "--once"])
+    assert "sent 2" in relay.output
+    after = api.client.get("/metrics").get_data(as_text=True)
+    assert metric(after, "accounts_mail_pending") == 0
+    assert metric(after, "accounts_mail_oldest_unsent_age_seconds") == 0
+    assert (
+        metric(after, 'accounts_mail_total{kind="reset_password",outcome="sent"}')
+        - metric(before, 'accounts_mail_total{kind="reset_password",outcome="sent"}')
+        == 1
+    )
 
 
 def test_a_made_up_method_cannot_add_series(api: Api) -> None:

@@ -7,15 +7,19 @@ with JavaScript off: no form needs it. Screenshots go to build/test-artefacts/.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from werkzeug.serving import make_server
 
+from main import create_app
 from settings import ROOT
-from tests.support.api import ADMIN_PASSWORD, Api
+from tests.support.api import ADMIN_PASSWORD, Api, make_settings
 from tests.support.axe import axe_script, serious_violations
+from tests.support.servers import free_port
 
 ARTEFACTS = ROOT / "build" / "test-artefacts" / "pages"
 PASSWORD = "correct horse battery staple"
@@ -218,3 +222,72 @@ def test_the_pages_work_without_javascript(chrome: Browser, base_url: str) -> No
     expect(person.page).to_have_url(f"{base_url}/sign-in")
     person.sign_in("grace@example.com")
     expect(person.page).to_have_url(f"{base_url}/account")
+
+
+@pytest.fixture
+def mail_url(database_url: str) -> Iterator[str]:
+    """The app served on a port chosen first, so that PUBLIC_URL, which every
+    mailed link starts with, is where the browser finds it."""
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    app = create_app(make_settings(database_url, public_url=origin))
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield origin
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def follow_mail(person: Person, subject: str, page: str, shot: str) -> None:
+    """From the development mailbox, the newest mail of ``subject``, then its link."""
+    person.open("/dev/mail")
+    person.check(f"{shot}-mailbox")
+    person.page.get_by_role("link", name=subject, exact=True).first.click()
+    person.check(f"{shot}-mail")
+    person.page.locator(f'a[href*="/{page}/"]').click()
+    person.check(shot)
+
+
+def test_a_forgotten_password_and_a_changed_email_by_mail(chrome: Browser, mail_url: str) -> None:
+    ada = Person(chrome, mail_url, "mail")
+    ada.open("/sign-up")
+    ada.fill("Name", "Ada Lovelace")
+    ada.fill("Email", "ada@example.com")
+    ada.fill("Password", PASSWORD)
+    ada.press("Create account")
+    expect(ada.page.locator(".facts")).to_contain_text("not verified")
+    follow_mail(ada, "Verify your email address", "verify-email", "verify")
+    ada.press("Verify email")
+    expect(ada.page.get_by_role("status")).to_contain_text("Your email address is verified")
+    expect(ada.page.locator(".facts")).not_to_contain_text("not verified")
+
+    ada.press("Sign out")
+    ada.page.get_by_role("link", name="Forgot your password?").click()
+    ada.check("forgot")
+    ada.fill("Email", "ada@example.com")
+    ada.press("Send reset link")
+    expect(ada.page.get_by_role("status")).to_contain_text("If an account has this address")
+    follow_mail(ada, "Reset your password", "reset-password", "reset")
+    ada.fill("New password", NEW_PASSWORD)
+    ada.press("Set new password")
+    expect(ada.page).to_have_url(f"{mail_url}/sign-in")
+    ada.sign_in("ada@example.com", NEW_PASSWORD)
+    expect(ada.page).to_have_url(f"{mail_url}/account")
+
+    ada.page.get_by_role("link", name="Change email").click()
+    ada.check("change-email")
+    ada.fill("New email", "lovelace@example.com")
+    ada.fill("Current password", NEW_PASSWORD)
+    ada.press("Change email")
+    expect(ada.page.get_by_role("status")).to_contain_text("lovelace@example.com")
+    follow_mail(ada, "Confirm your new email address", "confirm-email", "confirm-email")
+    ada.press("Confirm new email")
+    expect(ada.page.locator(".facts")).to_contain_text("lovelace@example.com")
+
+    follow_mail(ada, "Your email address is changing", "undo-email-change", "undo")
+    ada.press("Restore my email")
+    expect(ada.page).to_have_url(f"{mail_url}/sign-in")
+    expect(ada.page.get_by_role("status")).to_contain_text("ada@example.com again")
+    ada.sign_in("ada@example.com", NEW_PASSWORD)
+    expect(ada.page.locator(".facts")).to_contain_text("ada@example.com")

@@ -34,18 +34,20 @@ from application.accounts.register import RegisterCommand
 from application.accounts.users import UpdateUserCommand
 from application.caller import Caller
 from application.core import Core, Ports, build_core
+from application.mail.reset import PasswordResetCommand
 from application.ports import AccessTokens, Clock, IssuedAccessToken, UnitOfWork
 from application.sessions.login import LoginCommand
 from application.sessions.refresh import RefreshCommand
 from application.sessions.tokens import SessionLifetimes
-from domain.errors import ConcurrentUpdate, StorageUnavailable
+from domain.errors import ConcurrentUpdate, InvalidLinkToken, StorageUnavailable
 from domain.events import Event
+from domain.mail import MailKind
 from domain.passwords import PasswordPolicy
 from domain.users import Role
 from main import DATABASE_ENGINE, create_app
 from tests.support.api import PASSWORD, Api, make_settings, together
 from tests.support.core import mail_ports
-from tests.support.fakes import RecordingMailer
+from tests.support.fakes import RecordingMailer, link_in
 from tests.support.servers import BACKENDS, migrated_database
 
 
@@ -342,3 +344,18 @@ def test_two_tabs_refreshing_at_once_within_the_grace_stay_logged_in(database_ur
     again = client.post("/api/v1/auth/refresh", json={"refresh_token": successor})
     assert again.status_code == 200
     app.extensions[DATABASE_ENGINE].dispose()
+
+
+def test_s41_of_simultaneous_uses_of_one_link_one_wins(engine: Engine) -> None:
+    core = core_over(engine)
+    core.accounts.register(RegisterCommand("ada@example.com", "Ada", PASSWORD))
+    core.mail.request_password_reset(PasswordResetCommand("ada@example.com"))
+    [reset] = [m for m in core.mail.list_mail() if m.kind is MailKind.RESET_PASSWORD]
+    token = link_in(reset.text)
+    passwords = [f"new passphrase number {n}" for n in range(6)]
+    outcomes = together(6, lambda n: core.mail.confirm_password_reset(token, passwords[n]))
+    winners = [n for n, outcome in enumerate(outcomes) if outcome is None]
+    assert len(winners) == 1, outcomes
+    assert all(isinstance(o, InvalidLinkToken) for o in outcomes if o is not None), outcomes
+    [winner] = winners
+    assert core.sessions.login(LoginCommand("ada@example.com", passwords[winner]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from application.accounts.password import ChangePasswordCommand
+from application.accounts.users import UpdateUserCommand
 from application.caller import Caller
 from application.mail.email_change import EmailChangeCommand
 from application.mail.reset import PasswordResetCommand
@@ -22,6 +23,7 @@ from domain.errors import (
     WrongPassword,
 )
 from domain.mail import DeliveryState, MailKind
+from domain.users import Role
 from tests.support.core import PASSWORD, CoreUnderTest, make_core
 from tests.support.fakes import link_in
 
@@ -32,6 +34,12 @@ NEW_PASSWORD = "a whole new passphrase"
 def ada(core: CoreUnderTest) -> Caller:
     core.register()
     return core.caller(core.login())
+
+
+@pytest.fixture
+def admin(core: CoreUnderTest) -> Caller:
+    core.register("root@example.com", role=Role.ADMIN)
+    return core.caller(core.login("root@example.com"))
 
 
 def newest(core: CoreUnderTest, kind: MailKind) -> str:
@@ -142,12 +150,17 @@ def test_a_reset_sets_the_password_ends_every_session_and_proves_the_address(
         core.login()
 
 
-def test_s42_a_reset_for_an_unknown_or_inactive_address_sends_nothing(
-    core: CoreUnderTest,
+def test_s42_a_reset_for_an_unknown_or_inactive_address_tells_that_address_only(
+    core: CoreUnderTest, admin: Caller, ada: Caller
 ) -> None:
-    core.mail.request_password_reset(PasswordResetCommand("nobody@example.com"))
-    assert core.outbox() == []
-    assert "password_reset_requested" not in core.events.names
+    core.accounts.update_user(admin, UpdateUserCommand(ada.user_id, is_active=False))
+    for email in ("nobody@example.com", "ada@example.com"):
+        core.mail.request_password_reset(PasswordResetCommand(email))
+    notices = [m for m in core.outbox() if m.kind is MailKind.NO_ACCOUNT]
+    assert [m.to for m in notices] == ["nobody@example.com", "ada@example.com"]
+    assert all("http" not in m.text for m in notices)  # no link: nothing to reset
+    assert MailKind.RESET_PASSWORD not in {m.kind for m in core.outbox()}
+    assert core.events.names.count("password_reset_requested") == 2
 
 
 def test_s42_resets_are_throttled_per_target_address(core: CoreUnderTest) -> None:

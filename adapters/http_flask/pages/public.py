@@ -18,7 +18,7 @@ from adapters.http_flask.pages.forms import SignInForm, SignUpForm, text
 from adapters.http_flask.pages.next_url import safe_next
 from application.accounts.register import RegisterCommand
 from application.sessions.browser import SignInCommand
-from domain.errors import DomainError, EmailTaken
+from domain.errors import DomainError, EmailNotVerified, EmailTaken
 
 bp = Blueprint(
     "public",
@@ -51,6 +51,10 @@ def sign_up() -> Page:
         signed = core().sessions.sign_in(
             SignInCommand(text(form.email), text(form.password), False, user_agent, ip)
         )
+    except EmailNotVerified:
+        # EMAIL_VERIFICATION=required: the account exists; the link opens the way in.
+        flash("Your account is ready. Open the link we mailed you, then sign in.")
+        return redirect_to("/sign-in")
     except DomainError as error:
         status = show_error(form, error, "email" if isinstance(error, EmailTaken) else None)
         return render_template("pages/sign_up.html", form=form), status, retry_after(error)

@@ -12,6 +12,11 @@ from adapters.persistence.sqlalchemy.tables import link_tokens, outbox
 from application.ports import OutboxSummary
 from domain.mail import DeliveryState, LinkPurpose, LinkToken, MailKind, OutboxMessage
 
+# Built once: a statement made per call costs its cache lookup each time, and
+# these two inserts are what a reset request for a real account adds (S42).
+_ADD_LINK = insert(link_tokens)
+_ADD_MESSAGE = insert(outbox)
+
 
 def _link_from_row(row: Any) -> LinkToken:
     return LinkToken(
@@ -31,15 +36,16 @@ class SqlLinkTokenRepository:
 
     def add(self, token: LinkToken) -> None:
         self._db.execute(
-            insert(link_tokens).values(
-                token_hash=token.token_hash,
-                purpose=token.purpose.value,
-                user_id=token.user_id,
-                email=token.email,
-                created_at=token.created_at,
-                expires_at=token.expires_at,
-                used_at=token.used_at,
-            )
+            _ADD_LINK,
+            {
+                "token_hash": token.token_hash,
+                "purpose": token.purpose.value,
+                "user_id": token.user_id,
+                "email": token.email,
+                "created_at": token.created_at,
+                "expires_at": token.expires_at,
+                "used_at": token.used_at,
+            },
         )
 
     def get(self, token_hash: str) -> LinkToken | None:
@@ -90,20 +96,21 @@ class SqlOutbox:
 
     def add(self, message: OutboxMessage) -> None:
         self._db.execute(
-            insert(outbox).values(
-                id=message.id,
-                kind=message.kind.value,
-                recipient=message.to,
-                subject=message.subject,
-                text_body=message.text,
-                html_body=message.html,
-                created_at=message.created_at,
-                state=message.state.value,
-                attempts=message.attempts,
-                next_attempt_at=message.next_attempt_at,
-                last_error=message.last_error,
-                sent_at=message.sent_at,
-            )
+            _ADD_MESSAGE,
+            {
+                "id": message.id,
+                "kind": message.kind.value,
+                "recipient": message.to,
+                "subject": message.subject,
+                "text_body": message.text,
+                "html_body": message.html,
+                "created_at": message.created_at,
+                "state": message.state.value,
+                "attempts": message.attempts,
+                "next_attempt_at": message.next_attempt_at,
+                "last_error": message.last_error,
+                "sent_at": message.sent_at,
+            },
         )
 
     def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
