@@ -9,7 +9,15 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from domain.events import Event
-from domain.mail import ComposedMail, DeliveryState, LinkPurpose, LinkToken, Mail, OutboxMessage
+from domain.mail import (
+    ComposedMail,
+    DeliveryState,
+    LinkPurpose,
+    LinkToken,
+    Mail,
+    OutboxMessage,
+    ResetRequest,
+)
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -124,6 +132,17 @@ class Outbox(Protocol):
     def summary(self) -> OutboxSummary: ...
 
 
+class ResetRequests(Protocol):
+    """Password resets asked for and not yet answered by mail."""
+
+    def add(self, request: ResetRequest) -> None: ...
+
+    def claim(self, limit: int) -> list[ResetRequest]:
+        """Up to ``limit`` requests, oldest first, deleted as they are taken:
+        they are answered in this unit of work or, rolled back, stay. Of
+        relays claiming at once, each request goes to one."""
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxSummary:
     pending: int
@@ -152,6 +171,9 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> Outbox: ...
+
+    @property
+    def reset_requests(self) -> ResetRequests: ...
 
     def record(self, event: Event) -> None:
         """Keep ``event`` for the commit; a read-only unit of work refuses."""

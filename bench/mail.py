@@ -28,16 +28,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from uuid import uuid4
 
+from alembic import command
 from sqlalchemy import func, select
 
 from adapters.persistence.sqlalchemy.engine import create_database_engine
+from adapters.persistence.sqlalchemy.migrations import alembic_config
 from adapters.persistence.sqlalchemy.tables import outbox
-from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from bench.run_bench import POSTGRES_URL, gunicorn
 from bench.seed_users import recreate_database
-from domain.mail import DeliveryState, MailKind, OutboxMessage
+from domain.mail import DeliveryState
+from tests.support.mailbox import fill_outbox
 from tests.support.servers import free_port
 from tests.support.smtp import Inbox, smtp_server
 
@@ -81,22 +82,9 @@ def throughput() -> None:
     lines.append("|---:|---:|---:|---:|---|")
     for relays in (1, 2):
         recreate_database(POSTGRES_URL)
+        command.upgrade(alembic_config(POSTGRES_URL), "head")
         engine = create_database_engine(POSTGRES_URL)
-        now = datetime.now(UTC)
-        with SqlAlchemyUnitOfWork(engine) as uow:
-            for n in range(MESSAGES):
-                uow.outbox.add(
-                    OutboxMessage(
-                        uuid4(),
-                        MailKind.VERIFY_EMAIL,
-                        f"user{n}@example.com",
-                        "Verify your email address",
-                        f"message {n}\n",
-                        None,
-                        now,
-                    )
-                )
-            uow.commit()
+        fill_outbox(engine, MESSAGES)
         with smtp_server() as (inbox, port):
             seconds = relay_processes(
                 relays,

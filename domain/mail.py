@@ -94,6 +94,17 @@ class LinkToken:
         return self.purpose is purpose and self.used_at is None and now < self.expires_at
 
 
+@dataclass(frozen=True, slots=True)
+class ResetRequest:
+    """A password reset asked for ``email``, whoever has it. The request is
+    stored alike for every address; the relay then mails a link to an
+    active account's address or a notice to any other (S42)."""
+
+    id: UUID
+    email: str
+    requested_at: datetime
+
+
 class DeliveryState(StrEnum):
     PENDING = "pending"
     SENT = "sent"

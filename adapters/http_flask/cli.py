@@ -19,6 +19,7 @@ from adapters.http_flask.docs import document
 from adapters.http_flask.worker import run_every
 from application.accounts.register import RegisterCommand
 from application.core import Core
+from application.mail.reset import BATCH
 from domain.errors import DomainError
 from domain.users import Role
 
@@ -124,16 +125,19 @@ def init_cli(app: Flask, core: Core, migrations: Migrations) -> None:
     )
     @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
     def relay(every: float, once: bool) -> None:
-        """Deliver the outbox's due messages; any number of relays may run at once."""
+        """Answer the reset requests with mail, then deliver the outbox's due
+        messages; any number of relays may run at once."""
 
         def drain() -> None:
             while True:  # a full batch means more may be waiting
+                answered = core.mail.answer_password_resets()
                 report = core.mail.deliver_pending_mail()
                 if report.tried:
                     click.echo(
                         f"sent {report.sent}, to retry {report.retried}, failed {report.failed}"
                     )
-                if report.tried < core.mail.deliver_pending_mail.delivery.batch:
+                full = core.mail.deliver_pending_mail.delivery.batch
+                if report.tried < full and answered < BATCH:
                     return
 
         if once:

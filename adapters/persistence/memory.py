@@ -21,12 +21,16 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from adapters.persistence.memory_mail import InMemoryLinkTokenRepository, InMemoryOutbox
+from adapters.persistence.memory_mail import (
+    InMemoryLinkTokenRepository,
+    InMemoryOutbox,
+    InMemoryResetRequests,
+)
 from application.events import publish_committed
 from application.ports import Count, EventPublisher
 from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event
-from domain.mail import LinkToken, OutboxMessage
+from domain.mail import LinkToken, OutboxMessage, ResetRequest
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -39,6 +43,7 @@ class InMemoryDatabase:
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     link_tokens: dict[str, LinkToken] = field(default_factory=dict)
     outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
+    reset_requests: dict[UUID, ResetRequest] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def tables(self) -> InMemoryDatabase:
@@ -214,6 +219,7 @@ class InMemoryUnitOfWork:
         self.sessions = InMemorySessionRepository(work)
         self.links = InMemoryLinkTokenRepository(work)
         self.outbox = InMemoryOutbox(work)
+        self.reset_requests = InMemoryResetRequests(work)
 
     def __exit__(
         self,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from application.ports import OutboxSummary
-from domain.mail import DeliveryState, LinkPurpose, LinkToken, OutboxMessage
+from domain.mail import DeliveryState, LinkPurpose, LinkToken, OutboxMessage, ResetRequest
 
 if TYPE_CHECKING:
     from adapters.persistence.memory import InMemoryDatabase
@@ -84,3 +84,15 @@ class InMemoryOutbox:
             failed=failed,
             oldest_pending_at=min((m.created_at for m in pending), default=None),
         )
+
+
+class InMemoryResetRequests:
+    def __init__(self, db: InMemoryDatabase) -> None:
+        self._db = db
+
+    def add(self, request: ResetRequest) -> None:
+        self._db.reset_requests[request.id] = request
+
+    def claim(self, limit: int) -> list[ResetRequest]:
+        taken = sorted(self._db.reset_requests)[:limit]
+        return [self._db.reset_requests.pop(request_id) for request_id in taken]

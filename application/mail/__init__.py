@@ -13,7 +13,11 @@ from application.mail.relay import (
     MailStatus,
     ShowMail,
 )
-from application.mail.reset import ConfirmPasswordReset, RequestPasswordReset
+from application.mail.reset import (
+    AnswerPasswordResets,
+    ConfirmPasswordReset,
+    RequestPasswordReset,
+)
 from application.mail.verification import ConfirmVerification, RequestVerification
 
 
@@ -24,6 +28,7 @@ class MailFlows:
     request_verification: RequestVerification
     confirm_verification: ConfirmVerification
     request_password_reset: RequestPasswordReset
+    answer_password_resets: AnswerPasswordResets
     confirm_password_reset: ConfirmPasswordReset
     request_email_change: RequestEmailChange
     confirm_email_change: ConfirmEmailChange

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.mailing import Links, Postman
-from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork, UnitOfWorkFactory
 from application.throttling import AttemptLimit
 from domain.errors import InvalidLinkToken
 from domain.events import PasswordReset, PasswordResetRequested
-from domain.mail import LinkPurpose, Mail, MailKind
+from domain.mail import LinkPurpose, Mail, MailKind, ResetRequest
 from domain.passwords import PasswordPolicy
 from domain.users import Email
+
+BATCH = 50  # requests answered in one transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +25,13 @@ class PasswordResetCommand:
 
 @dataclass(frozen=True, slots=True)
 class RequestPasswordReset:
-    """Mail a reset link if the address is an active account's, else a notice
-    that no account has it (as django-allauth does): the request answers the
-    same either way and does the same work, so in about the same time (S42).
-    Throttled per client address and per target address."""
+    """Store the request and nothing else: the same row, the same work and so
+    about the same time for every address (S42). The relay answers it
+    (``AnswerPasswordResets``). Throttled per client and per target address."""
 
     uow: UnitOfWorkFactory
-    links: Links
-    postman: Postman
+    ids: IdGenerator
+    clock: Clock
     address_limit: AttemptLimit
     reset_limit: AttemptLimit
 
@@ -39,19 +40,40 @@ class RequestPasswordReset:
         email = Email.parse(command.email)
         self.reset_limit.check(email.value, "password_reset")
         with self.uow() as uow:
-            user = uow.users.by_email(email)
-            if user is None or not user.is_active:
-                # Its owner learns that no account has it; the asker learns nothing.
-                self.postman.queue(uow, None, Mail(MailKind.NO_ACCOUNT, email.value, ""))
-                uow.record(PasswordResetRequested(user_id=None))
-                uow.commit()
-                return
-            link = self.links.issue(uow, LinkPurpose.RESET_PASSWORD, user, str(user.email))
-            self.postman.queue(
-                uow, user, Mail(MailKind.RESET_PASSWORD, str(user.email), user.name, link)
-            )
-            uow.record(PasswordResetRequested(user_id=user.id))
+            uow.reset_requests.add(ResetRequest(self.ids.new_id(), email.value, self.clock.now()))
             uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPasswordResets:
+    """The relay's first step: each stored request becomes a mail, in one
+    transaction with the link it carries. An active account's address gets a
+    reset link; any other address a notice that no account has it (as
+    django-allauth does), so its owner learns someone tried."""
+
+    uow: UnitOfWorkFactory
+    links: Links
+    postman: Postman
+
+    def __call__(self, limit: int = BATCH) -> int:
+        with self.uow() as uow:
+            requests = uow.reset_requests.claim(limit)
+            for request in requests:
+                self._answer(uow, request)
+            uow.commit()
+        return len(requests)
+
+    def _answer(self, uow: UnitOfWork, request: ResetRequest) -> None:
+        user = uow.users.by_email(Email(request.email))
+        if user is None or not user.is_active:
+            self.postman.queue(uow, None, Mail(MailKind.NO_ACCOUNT, request.email, ""))
+            uow.record(PasswordResetRequested(user_id=None))
+            return
+        link = self.links.issue(uow, LinkPurpose.RESET_PASSWORD, user, str(user.email))
+        self.postman.queue(
+            uow, user, Mail(MailKind.RESET_PASSWORD, str(user.email), user.name, link)
+        )
+        uow.record(PasswordResetRequested(user_id=user.id))
 
 
 @dataclass(frozen=True, slots=True)

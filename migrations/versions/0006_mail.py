@@ -1,4 +1,4 @@
-"""mail: users.email_verified, link tokens, and the outbox
+"""mail: users.email_verified, link tokens, the outbox, and reset requests
 
 Revision ID: 0006
 Revises: 0005
@@ -62,9 +62,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     op.create_index("ix_outbox_state_next_attempt_at", "outbox", ["state", "next_attempt_at"])
+    op.create_table(
+        "reset_requests",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("requested_at", TIMESTAMP, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reset_requests")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("reset_requests")
     op.drop_index("ix_outbox_state_next_attempt_at", table_name="outbox")
     op.drop_table("outbox")
     op.drop_table("link_tokens")  # its indexes go with it (MariaDB refuses to drop an FK's alone)

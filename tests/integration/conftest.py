@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,14 @@ from redis import Redis
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
+from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.persistence.sqlalchemy.engine import create_database_engine
 from adapters.persistence.sqlalchemy.migrations import alembic_config
+from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from main import create_app
 from tests.support.api import ADMIN_PASSWORD, Api, make_settings
 from tests.support.browser import Browser
+from tests.support.contract import UowFactory
 from tests.support.servers import BACKENDS, migrated_database, redis_url
 from tests.support.tools import required_tool
 
@@ -50,6 +54,18 @@ def app(database_url: str) -> Flask:
 @pytest.fixture
 def api(app: Flask) -> Api:
     return Api(app.test_client())
+
+
+@pytest.fixture(params=["memory", *BACKENDS])
+def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UowFactory]:
+    """Every adapter: in-memory, and SQLAlchemy on each database it supports."""
+    if request.param == "memory":
+        yield partial(InMemoryUnitOfWork, InMemoryDatabase())
+        return
+    with migrated_database(request.param, tmp_path) as url:
+        engine = create_database_engine(url)
+        yield partial(SqlAlchemyUnitOfWork, engine)
+        engine.dispose()
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ server (S46)."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
 from adapters.mail.smtp import SmtpMailer, SmtpServer
 from adapters.persistence.sqlalchemy.engine import create_database_engine
@@ -19,30 +17,13 @@ from adapters.persistence.sqlalchemy.tables import outbox
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.system import SystemClock
 from application.mail.relay import DeliverPendingMail, MailDelivery
-from domain.mail import RETRY_DELAYS, DeliveryState, MailKind, OutboxMessage
+from domain.mail import RETRY_DELAYS, DeliveryState
 from tests.support.api import together
+from tests.support.mailbox import fill_outbox
 from tests.support.servers import BACKENDS, migrated_database
 from tests.support.smtp import smtp_server
 
 MESSAGES = 2000
-
-
-def fill(engine: Engine, count: int) -> None:
-    now = datetime.now(UTC)
-    with SqlAlchemyUnitOfWork(engine) as uow:
-        for n in range(count):
-            uow.outbox.add(
-                OutboxMessage(
-                    uuid4(),
-                    MailKind.VERIFY_EMAIL,
-                    f"user{n}@example.com",
-                    "Verify your email address",
-                    f"message {n}\n",
-                    None,
-                    now,
-                )
-            )
-        uow.commit()
 
 
 def relay_until_empty(relay: DeliverPendingMail) -> int:
@@ -57,7 +38,7 @@ def relay_until_empty(relay: DeliverPendingMail) -> int:
 def test_two_relays_deliver_an_outbox_of_2000_exactly_once(backend: str, tmp_path: Path) -> None:
     with migrated_database(backend, tmp_path) as url, smtp_server() as (inbox, port):
         engine = create_database_engine(url)
-        fill(engine, MESSAGES)
+        fill_outbox(engine, MESSAGES)
         mailer = SmtpMailer(SmtpServer.from_url(f"smtp://127.0.0.1:{port}"), "a@b.test", "b.test")
         relay = DeliverPendingMail(
             partial(SqlAlchemyUnitOfWork, engine),

@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
+from adapters.http_flask.context import EXTENSION
+from application.core import Core
 from main import create_app
 from settings import ROOT
 from tests.support.api import ADMIN_PASSWORD, Api, make_settings
@@ -234,7 +236,19 @@ def mail_url(database_url: str) -> Iterator[str]:
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    core: Core = app.extensions[EXTENSION]
+    stop = threading.Event()
+
+    def relay() -> None:  # what `make run` runs beside the server
+        while not stop.wait(0.2):
+            core.mail.answer_password_resets()
+            core.mail.deliver_pending_mail()
+
+    relaying = threading.Thread(target=relay, daemon=True)
+    relaying.start()
     yield origin
+    stop.set()
+    relaying.join(timeout=5)
     server.shutdown()
     thread.join(timeout=5)
 
@@ -242,6 +256,11 @@ def mail_url(database_url: str) -> Iterator[str]:
 def follow_mail(person: Person, subject: str, page: str, shot: str) -> None:
     """From the development mailbox, the newest mail of ``subject``, then its link."""
     person.open("/dev/mail")
+    for _ in range(20):  # the relay writes a reset's mail a moment after the request
+        if person.page.get_by_role("link", name=subject, exact=True).count():
+            break
+        person.page.wait_for_timeout(250)
+        person.page.reload()
     person.check(f"{shot}-mailbox")
     person.page.get_by_role("link", name=subject, exact=True).first.click()
     person.check(f"{shot}-mail")

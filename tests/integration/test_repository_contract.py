@@ -6,7 +6,7 @@ A new database earns its place by passing it (``tests/integration/databases.py``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from uuid import UUID
@@ -16,42 +16,13 @@ import pytest
 from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.persistence.sqlalchemy.engine import create_database_engine
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from adapters.system import UuidV7Generator
-from application.ports import Count, UnitOfWork
+from application.ports import Count
 from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event, UserRegistered
 from domain.sessions import RefreshToken, Session, SessionKind
 from domain.users import Email, Role, User
-from tests.support.servers import BACKENDS, migrated_database
-
-UowFactory = Callable[..., UnitOfWork]
-NOW = datetime(2026, 11, 23, 22, 40, 0, 123456, tzinfo=UTC)
-ids = UuidV7Generator()
-
-
-@pytest.fixture(params=["memory", *BACKENDS])
-def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UowFactory]:
-    """Every adapter: in-memory, and SQLAlchemy on each database it supports."""
-    if request.param == "memory":
-        yield partial(InMemoryUnitOfWork, InMemoryDatabase())
-        return
-    with migrated_database(request.param, tmp_path) as url:
-        engine = create_database_engine(url)
-        yield partial(SqlAlchemyUnitOfWork, engine)
-        engine.dispose()
-
-
-def make_user(email: str = "ada@example.com", role: Role = Role.USER) -> User:
-    return User(
-        id=ids.new_id(),
-        email=Email.parse(email),
-        name="Ada Lovelace",
-        password_hash="$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA",
-        role=role,
-        is_active=True,
-        created_at=NOW,
-        updated_at=NOW,
-    )
+from tests.support.contract import NOW, UowFactory, ids, make_user
+from tests.support.servers import migrated_database
 
 
 def make_session(user: User, **changes: object) -> Session:

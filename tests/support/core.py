@@ -80,8 +80,10 @@ class CoreUnderTest:
         return sorted(self.db.outbox.values(), key=lambda message: message.id)
 
     def deliver(self) -> list[OutboxMessage]:
-        """One pass of the relay; what the mailer took in it."""
+        """One pass of the relay (reset requests answered, then mail sent);
+        what the mailer took in it."""
         before = len(self.mailer.sent)
+        self.core.mail.answer_password_resets()
         self.core.mail.deliver_pending_mail()
         return self.mailer.sent[before:]
 

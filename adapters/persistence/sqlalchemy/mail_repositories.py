@@ -6,16 +6,23 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
-from adapters.persistence.sqlalchemy.tables import link_tokens, outbox
+from adapters.persistence.sqlalchemy.tables import link_tokens, outbox, reset_requests
 from application.ports import OutboxSummary
-from domain.mail import DeliveryState, LinkPurpose, LinkToken, MailKind, OutboxMessage
+from domain.mail import (
+    DeliveryState,
+    LinkPurpose,
+    LinkToken,
+    MailKind,
+    OutboxMessage,
+    ResetRequest,
+)
 
-# Built once: a statement made per call costs its cache lookup each time, and
-# these two inserts are what a reset request for a real account adds (S42).
+# Built once: a statement made per call costs its cache lookup each time.
 _ADD_LINK = insert(link_tokens)
 _ADD_MESSAGE = insert(outbox)
+_ADD_RESET_REQUEST = insert(reset_requests)
 
 
 def _link_from_row(row: Any) -> LinkToken:
@@ -175,3 +182,26 @@ class SqlOutbox:
             failed=counts.get(DeliveryState.FAILED.value, 0),
             oldest_pending_at=oldest,
         )
+
+
+class SqlResetRequests:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, request: ResetRequest) -> None:
+        self._db.execute(
+            _ADD_RESET_REQUEST,
+            {"id": request.id, "email": request.email, "requested_at": request.requested_at},
+        )
+
+    def claim(self, limit: int) -> list[ResetRequest]:
+        oldest = select(reset_requests).order_by(reset_requests.c.id).limit(limit)
+        if self._db.dialect.name != "sqlite":  # SQLite has one writer at a time anyway
+            oldest = oldest.with_for_update(skip_locked=True)
+        taken = [
+            ResetRequest(row.id, row.email, row.requested_at) for row in self._db.execute(oldest)
+        ]
+        if taken:
+            ids = [request.id for request in taken]
+            self._db.execute(delete(reset_requests).where(reset_requests.c.id.in_(ids)))
+        return taken

@@ -145,3 +145,11 @@ outbox = Table(
     # What a relay looks for: the due messages of a state, oldest first.
     Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
 )
+
+reset_requests = Table(
+    "reset_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # time-ordered: oldest first is id order
+    Column("email", String(254), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+)

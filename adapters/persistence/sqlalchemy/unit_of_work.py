@@ -10,7 +10,11 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from adapters.persistence.sqlalchemy.mail_repositories import SqlLinkTokenRepository, SqlOutbox
+from adapters.persistence.sqlalchemy.mail_repositories import (
+    SqlLinkTokenRepository,
+    SqlOutbox,
+    SqlResetRequests,
+)
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
 from application.events import publish_committed
 from application.ports import EventPublisher
@@ -66,6 +70,7 @@ class SqlAlchemyUnitOfWork:
         self.sessions = SqlSessionRepository(self._connection)
         self.links = SqlLinkTokenRepository(self._connection)
         self.outbox = SqlOutbox(self._connection)
+        self.reset_requests = SqlResetRequests(self._connection)
         return self
 
     def _begin(self) -> None:
