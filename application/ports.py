@@ -18,6 +18,7 @@ from domain.mail import (
     OutboxMessage,
     ResetRequest,
 )
+from domain.posts import Post
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -38,7 +39,8 @@ class UserRepository(Protocol):
         """
 
     def delete(self, user_id: UUID) -> None:
-        """Remove a user together with its sessions and refresh tokens."""
+        """Remove a user together with its sessions, refresh tokens, link
+        tokens and posts, in the unit of work's transaction."""
 
     def list_page(self, offset: int, limit: int, email_prefix: str = "") -> list[User]:
         """Users in creation order (ids are time-ordered), ``limit`` from ``offset``;
@@ -94,6 +96,25 @@ class SessionRepository(Protocol):
     def use_refresh_token(self, token_hash: str, now: datetime) -> bool:
         """Mark an unused token used. False if it was already used: the compare-and-set
         that lets two simultaneous refreshes yield at most one successor (S26)."""
+
+
+class PostRepository(Protocol):
+    def add(self, post: Post) -> None: ...
+
+    def get(self, post_id: UUID) -> Post | None: ...
+
+    def update(self, post: Post) -> None:
+        """Store changes to a post and bump ``post.version``; ``ConcurrentUpdate``
+        if the stored version is no longer ``post.version``."""
+
+    def delete(self, post_id: UUID) -> None: ...
+
+    def newest(
+        self, limit: int, before: UUID | None = None, author_id: UUID | None = None
+    ) -> list[Post]:
+        """Up to ``limit`` posts, newest first (ids are time-ordered), only those
+        older than the post ``before`` (a keyset: rows added or deleted
+        meanwhile shift nothing), only ``author_id``'s if given."""
 
 
 class LinkTokenRepository(Protocol):
@@ -165,6 +186,9 @@ class UnitOfWork(Protocol):
 
     @property
     def sessions(self) -> SessionRepository: ...
+
+    @property
+    def posts(self) -> PostRepository: ...
 
     @property
     def links(self) -> LinkTokenRepository: ...

@@ -189,3 +189,18 @@ class MailNotDelivered(Exception):
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent  # the server refused for good (5xx): no retry
+
+
+class InvalidTitle(InvalidInput):
+    code = "invalid_title"
+
+
+class InvalidContent(InvalidInput):
+    code = "invalid_content"
+
+
+class PostNotFound(DomainError):
+    code = "post_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No post with this id.")

@@ -26,11 +26,13 @@ from adapters.persistence.memory_mail import (
     InMemoryOutbox,
     InMemoryResetRequests,
 )
+from adapters.persistence.memory_posts import InMemoryPostRepository
 from application.events import publish_committed
 from application.ports import Count, EventPublisher
 from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event
 from domain.mail import LinkToken, OutboxMessage, ResetRequest
+from domain.posts import Post
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -44,6 +46,7 @@ class InMemoryDatabase:
     link_tokens: dict[str, LinkToken] = field(default_factory=dict)
     outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
     reset_requests: dict[UUID, ResetRequest] = field(default_factory=dict)
+    posts: dict[UUID, Post] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def tables(self) -> InMemoryDatabase:
@@ -100,6 +103,9 @@ class InMemoryUserRepository:
         for token_hash, token in list(self._db.link_tokens.items()):
             if token.user_id == user_id:  # ON DELETE CASCADE
                 del self._db.link_tokens[token_hash]
+        for post_id, post in list(self._db.posts.items()):
+            if post.author_id == user_id:  # ON DELETE CASCADE
+                del self._db.posts[post_id]
         _delete_sessions(
             self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
         )
@@ -220,6 +226,7 @@ class InMemoryUnitOfWork:
         self.links = InMemoryLinkTokenRepository(work)
         self.outbox = InMemoryOutbox(work)
         self.reset_requests = InMemoryResetRequests(work)
+        self.posts = InMemoryPostRepository(work)
 
     def __exit__(
         self,

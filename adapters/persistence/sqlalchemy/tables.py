@@ -153,3 +153,17 @@ reset_requests = Table(
     Column("email", String(254), nullable=False),
     Column("requested_at", UTCDateTime, nullable=False),
 )
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # time-ordered: newest first is id order, descending
+    Column("author_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    # One author's posts, newest first, by keyset.
+    Index("ix_posts_author_id_id", "author_id", "id"),
+)

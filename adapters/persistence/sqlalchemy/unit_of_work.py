@@ -15,6 +15,7 @@ from adapters.persistence.sqlalchemy.mail_repositories import (
     SqlOutbox,
     SqlResetRequests,
 )
+from adapters.persistence.sqlalchemy.post_repositories import SqlPostRepository
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
 from application.events import publish_committed
 from application.ports import EventPublisher
@@ -71,6 +72,7 @@ class SqlAlchemyUnitOfWork:
         self.links = SqlLinkTokenRepository(self._connection)
         self.outbox = SqlOutbox(self._connection)
         self.reset_requests = SqlResetRequests(self._connection)
+        self.posts = SqlPostRepository(self._connection)
         return self
 
     def _begin(self) -> None:
