@@ -34,6 +34,7 @@ from adapters.persistence.sqlalchemy.migrations import Migrations
 from adapters.persistence.sqlalchemy.throttle import SqlAttemptCounter
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
+from adapters.security.cursors import SignedCursors
 from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
@@ -220,6 +221,10 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             link_lifetimes=link_lifetimes,
             delivery=MailDelivery(batch=MAIL_BATCH, retry_delays=settings.mail_retry_delays),
             email_verification_required=settings.email_verification == "required",
+            # A key of its own for signing page cursors.
+            cursors=SignedCursors(
+                hashlib.sha256(b"accounts page cursors\0" + settings.secret_key.encode()).digest()
+            ),
         )
     )
     return core, engine, redis_client

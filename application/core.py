@@ -21,6 +21,7 @@ from application.ports import (
     AccessTokens,
     AttemptCounter,
     Clock,
+    Cursors,
     IdGenerator,
     MailComposer,
     Mailer,
@@ -28,6 +29,7 @@ from application.ports import (
     RefreshTokens,
     UnitOfWorkFactory,
 )
+from application.posts import Posts
 from application.sessions import Sessions
 from application.sessions.password_login import PasswordLogin
 from application.sessions.tokens import SessionLifetimes, TokenIssuer
@@ -58,6 +60,7 @@ class Ports:
     link_lifetimes: LinkLifetimes
     delivery: MailDelivery
     email_verification_required: bool
+    cursors: Cursors
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class Core:
     accounts: Accounts
     sessions: Sessions
     mail: MailFlows
+    posts: Posts
 
 
 def assemble(area: type[Area], dependencies: Mapping[str, object]) -> Area:
@@ -116,4 +120,5 @@ def build_core(ports: Ports) -> Core:
         accounts=assemble(Accounts, dependencies),
         sessions=assemble(Sessions, dependencies),
         mail=assemble(MailFlows, dependencies),
+        posts=assemble(Posts, dependencies),
     )

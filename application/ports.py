@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -50,6 +51,9 @@ class UserRepository(Protocol):
         """How many users there are (whose email starts with ``email_prefix``):
         exact, or, for a whole large table where an exact count would scan it,
         the database's estimate marked as such."""
+
+    def names(self, user_ids: Collection[UUID]) -> dict[UUID, str]:
+        """The names of those of ``user_ids`` that exist (to show authors)."""
 
     def count_active_admins(self) -> int:
         """The active admins. In a writing unit of work they stay counted until
@@ -275,6 +279,17 @@ class AttemptCounter(Protocol):
 
     def reset(self, key: str) -> None:
         """Forget a key's attempts (after a successful login)."""
+
+
+class Cursors(Protocol):
+    """Opaque page cursors: the position after which the next page starts,
+    bound to the list and filter it was issued for (API.md "Cursor paging")."""
+
+    def issue(self, listing: str, position: UUID) -> str: ...
+
+    def open(self, cursor: str, listing: str) -> UUID:
+        """The position ``cursor`` holds; ``InvalidCursor`` if the service did
+        not issue it, or issued it for another listing (list and filter)."""
 
 
 class MailComposer(Protocol):

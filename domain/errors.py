@@ -17,6 +17,7 @@ class InvalidInput(DomainError):
     """A value broke a domain rule; ``field`` names the input it came from."""
 
     code = "invalid_input"
+    location = "body"  # where the field was sent: the body, or the query string
 
     def __init__(self, field: str, message: str, rule: str | None = None) -> None:
         super().__init__(message)
@@ -204,3 +205,13 @@ class PostNotFound(DomainError):
 
     def __init__(self) -> None:
         super().__init__("No post with this id.")
+
+
+class InvalidCursor(InvalidInput):
+    """A page cursor that was forged, mangled, or issued for another list or filter."""
+
+    code = "invalid_cursor"
+    location = "query"
+
+    def __init__(self) -> None:
+        super().__init__("cursor", "This cursor was not issued for this list.")

@@ -17,6 +17,7 @@ from adapters.mail.composer import JinjaMailComposer
 from adapters.mail.dev_mailbox import DevMailbox
 from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
+from adapters.security.cursors import SignedCursors
 from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
@@ -75,6 +76,7 @@ def embedded_core() -> Core:
             link_lifetimes=LINKS,
             delivery=MailDelivery(batch=50, retry_delays=RETRY_DELAYS),
             email_verification_required=False,
+            cursors=SignedCursors(secrets.token_bytes(32)),
         )
     )
 

@@ -32,6 +32,7 @@ DOMAIN_PROBLEMS: dict[str, tuple[int, str, str]] = {
     "forbidden": (403, "forbidden", "Forbidden"),
     "user_not_found": (404, "not-found", "Not found"),
     "session_not_found": (404, "not-found", "Not found"),
+    "post_not_found": (404, "not-found", "Not found"),
     "last_admin": (409, "last-admin", "Last active admin"),
     "conflict": (409, "conflict", "Conflicting update"),
     "storage_unavailable": (503, "service-unavailable", "Service Unavailable"),
@@ -131,7 +132,7 @@ def validation_problem(errors: list[dict[str, Any]]) -> Response:
 def _domain_error(error: DomainError) -> Response:
     if isinstance(error, InvalidInput):
         return validation_problem(
-            [{"loc": ["body", error.field], "msg": error.message, "type": error.rule}]
+            [{"loc": [error.location, error.field], "msg": error.message, "type": error.rule}]
         )
     status, slug, title = DOMAIN_PROBLEMS[error.code]
     headers = {}

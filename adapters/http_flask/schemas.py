@@ -24,7 +24,7 @@ from domain.sessions import Session
 from domain.users import Email, Role, User, parse_name
 
 
-def _domain_rule(check: Callable[[str], object]) -> AfterValidator:
+def domain_rule(check: Callable[[str], object]) -> AfterValidator:
     """Run a domain rule inside pydantic, so every bad field is reported at once."""
 
     def validate(value: str) -> str:
@@ -41,8 +41,8 @@ def _rfc3339(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-EmailIn = Annotated[str, Field(min_length=3, max_length=320), _domain_rule(Email.parse)]
-NameIn = Annotated[str, Field(min_length=1, max_length=400), _domain_rule(parse_name)]
+EmailIn = Annotated[str, Field(min_length=3, max_length=320), domain_rule(Email.parse)]
+NameIn = Annotated[str, Field(min_length=1, max_length=400), domain_rule(parse_name)]
 PasswordIn = Annotated[str, Field(min_length=1, max_length=1024)]
 # The policy is the domain's to judge, so its 422 names the rule that failed.
 NewPasswordIn = Annotated[

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from types import TracebackType
@@ -123,6 +123,9 @@ class InMemoryUserRepository:
             for email, user_id in self._db.emails.items()
             if email.value.startswith(email_prefix)
         ]
+
+    def names(self, user_ids: Collection[UUID]) -> dict[UUID, str]:
+        return {i: self._db.users[i].name for i in set(user_ids) if i in self._db.users}
 
     def count_active_admins(self) -> int:
         return sum(1 for u in self._db.users.values() if u.is_admin and u.is_active)

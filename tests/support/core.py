@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from adapters.persistence.memory import EventWriter, InMemoryDatabase, InMemoryUnitOfWork
+from adapters.security.cursors import SignedCursors
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts import Accounts
@@ -101,6 +102,7 @@ def mail_ports(
         "link_lifetimes": LINK_LIFETIMES,
         "delivery": MailDelivery(batch=50, retry_delays=RETRY_DELAYS),
         "email_verification_required": False,
+        "cursors": SignedCursors(b"c" * 32),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -148,6 +149,12 @@ class SqlUserRepository:
                 return Count(estimate, exact=False)
         query = _with_email_prefix(select(func.count()).select_from(users), email_prefix)
         return Count(self._db.execute(query).scalar_one())
+
+    def names(self, user_ids: Collection[UUID]) -> dict[UUID, str]:
+        if not user_ids:
+            return {}
+        query = select(users.c.id, users.c.name).where(users.c.id.in_(set(user_ids)))
+        return {row.id: row.name for row in self._db.execute(query)}
 
     def count_active_admins(self) -> int:
         # FOR UPDATE locks the admins' rows until the transaction ends, and a
