@@ -96,3 +96,14 @@ def test_deleting_a_post_and_deleting_its_author(uow: UowFactory) -> None:
         work.commit()
     with uow(read_only=True) as work:
         assert [p.id for p in work.posts.newest(10)] == [bobs.id]  # Ada's went with her
+
+
+def test_the_names_of_authors(uow: UowFactory) -> None:
+    ada, bob = make_user(), make_user("bob@example.com")
+    bob.name = "Bob"
+    stored(uow, ada, bob)
+    with uow(read_only=True) as work:
+        names = work.users.names([ada.id, bob.id, bob.id, ids.new_id()])
+        none = work.users.names([])
+    assert names == {ada.id: "Ada Lovelace", bob.id: "Bob"}
+    assert none == {}

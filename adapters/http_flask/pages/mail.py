@@ -63,9 +63,8 @@ def reset_password(token: str) -> Page:
     return render_template("pages/reset_password.html", form=form, token=token)
 
 
-def _spent_link(template: str, token: str, error: DomainError) -> Page:
+def _spent_link(template: str, token: str, form: ButtonForm, error: DomainError) -> Page:
     """The link's page again, saying why its token did nothing (400: spent, expired...)."""
-    form = ButtonForm()
     status = show_error(form, error)
     return render_template(template, form=form, token=token), status
 
@@ -77,7 +76,7 @@ def verify_email(token: str) -> Page:
         try:
             core().mail.confirm_verification(token)
         except DomainError as error:
-            return _spent_link("pages/verify_email.html", token, error)
+            return _spent_link("pages/verify_email.html", token, form, error)
         flash("Your email address is verified.")
         return redirect_to("/account" if current_user.is_authenticated else "/sign-in")
     return render_template("pages/verify_email.html", form=form, token=token)
@@ -90,7 +89,7 @@ def confirm_email(token: str) -> Page:
         try:
             user = core().mail.confirm_email_change(token)
         except DomainError as error:
-            return _spent_link("pages/confirm_email.html", token, error)
+            return _spent_link("pages/confirm_email.html", token, form, error)
         flash(f"Your email address is now {user.email}.")
         return redirect_to("/account" if current_user.is_authenticated else "/sign-in")
     return render_template("pages/confirm_email.html", form=form, token=token)
@@ -103,7 +102,7 @@ def undo_email_change(token: str) -> Page:
         try:
             user = core().mail.undo_email_change(token)
         except DomainError as error:
-            return _spent_link("pages/undo_email_change.html", token, error)
+            return _spent_link("pages/undo_email_change.html", token, form, error)
         if current_user.is_authenticated:
             end_browser_session()
         flash(

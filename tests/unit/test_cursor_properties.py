@@ -1,0 +1,60 @@
+"""Property test of cursor paging: whatever is added or deleted between page
+requests, no post comes twice and none that existed throughout is skipped."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from application.posts.writing import PostCommand
+from tests.support.core import make_core
+
+# Between two page requests: how many posts to add, and which of the
+# existing ones to delete (by position, wrapped), in one step.
+steps = st.lists(
+    st.tuples(st.integers(0, 3), st.lists(st.integers(0, 50), max_size=3)), max_size=12
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(initial=st.integers(0, 25), limit=st.integers(1, 6), changes=steps)
+def test_paging_under_inserts_and_deletes_repeats_and_skips_nothing(
+    initial: int, limit: int, changes: list[tuple[int, list[int]]]
+) -> None:
+    core = make_core()
+    core.register()
+    ada = core.caller(core.login())
+    posts = core.core.posts
+
+    def write() -> None:
+        posts.create_post(ada, PostCommand("A post", "Some content"))
+
+    for _ in range(initial):
+        write()
+    before = set(core.db.posts)
+    deleted: set[UUID] = set()
+    seen: list[UUID] = []
+    cursor = None
+    pending = iter(changes)
+    while True:
+        page = posts.list_posts(limit=limit, cursor=cursor)
+        seen += [found.post.id for found in page.posts]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+        added, removals = next(pending, (0, []))
+        for _ in range(added):
+            write()
+        existing = sorted(core.db.posts)
+        for position in removals:
+            if existing:
+                gone = existing[position % len(existing)]
+                if gone in core.db.posts:
+                    posts.delete_post(ada, gone)
+                    deleted.add(gone)
+    assert len(seen) == len(set(seen))  # no post twice
+    throughout = before - deleted
+    assert throughout <= set(seen)  # none that existed throughout skipped
+    assert seen == sorted(seen, reverse=True)  # newest first, always
