@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from application.caller import Caller
 from application.mailing import Links, Postman
 from application.password_confirmation import PasswordConfirmation
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.errors import EmailTaken, InvalidEmail, InvalidLinkToken, InvalidToken
 from domain.events import EmailChanged, EmailChangeRequested, EmailChangeUndone
 from domain.mail import LinkPurpose, Mail, MailKind
@@ -66,6 +66,23 @@ class RequestEmailChange:
             uow.commit()
 
 
+def _take_address(
+    uow: UnitOfWork, links: Links, purpose: LinkPurpose, token: str, clock: Clock
+) -> User:
+    """Spend an email-change link and give its account the address the link
+    was sent to, proved (the link reached it). ``EmailTaken`` if another
+    account took the address meanwhile: then nothing is spent."""
+    link = links.spend(uow, purpose, token)
+    user = uow.users.get(link.user_id)
+    if user is None or link.email is None:
+        raise InvalidLinkToken()
+    now = clock.now()
+    user.apply(UserChange(email=Email(link.email)), now)
+    user.verify_email(now)
+    uow.users.update(user)
+    return user
+
+
 @dataclass(frozen=True, slots=True)
 class ConfirmEmailChange:
     """The new address confirms: it becomes the account's, proved."""
@@ -76,14 +93,7 @@ class ConfirmEmailChange:
 
     def __call__(self, token: str) -> User:
         with self.uow() as uow:
-            link = self.links.spend(uow, LinkPurpose.CONFIRM_EMAIL, token)
-            user = uow.users.get(link.user_id)
-            if user is None or link.email is None:
-                raise InvalidLinkToken()
-            now = self.clock.now()
-            user.apply(UserChange(email=Email(link.email)), now)
-            user.verify_email(now)
-            uow.users.update(user)  # EmailTaken if the address was taken meanwhile
+            user = _take_address(uow, self.links, LinkPurpose.CONFIRM_EMAIL, token, self.clock)
             uow.record(EmailChanged(user_id=user.id))
             uow.commit()
         return user
@@ -101,20 +111,14 @@ class UndoEmailChange:
 
     def __call__(self, token: str) -> User:
         with self.uow() as uow:
-            link = self.links.spend(uow, LinkPurpose.UNDO_EMAIL_CHANGE, token)
-            user = uow.users.get(link.user_id)
-            if user is None or link.email is None:
-                raise InvalidLinkToken()
+            user = _take_address(uow, self.links, LinkPurpose.UNDO_EMAIL_CHANGE, token, self.clock)
             now = self.clock.now()
-            user.apply(UserChange(email=Email(link.email)), now)
-            user.verify_email(now)  # the undo link reached this address
-            uow.users.update(user)
             uow.sessions.revoke_all(user.id, now)
             for purpose in (LinkPurpose.CONFIRM_EMAIL, LinkPurpose.RESET_PASSWORD):
                 uow.links.spend_all(user.id, purpose, now)
-            reset = self.links.issue(uow, LinkPurpose.RESET_PASSWORD, user, link.email)
+            reset = self.links.issue(uow, LinkPurpose.RESET_PASSWORD, user, str(user.email))
             self.postman.queue(
-                uow, user, Mail(MailKind.RESET_PASSWORD, link.email, user.name, reset)
+                uow, user, Mail(MailKind.RESET_PASSWORD, str(user.email), user.name, reset)
             )
             uow.record(EmailChangeUndone(user_id=user.id))
             uow.commit()
