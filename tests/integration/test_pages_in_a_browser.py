@@ -310,3 +310,33 @@ def test_a_forgotten_password_and_a_changed_email_by_mail(chrome: Browser, mail_
     expect(ada.page.get_by_role("status")).to_contain_text("ada@example.com again")
     ada.sign_in("ada@example.com", NEW_PASSWORD)
     expect(ada.page.locator(".facts")).to_contain_text("ada@example.com")
+
+
+def test_a_post_is_written_read_edited_and_deleted(chrome: Browser, base_url: str) -> None:
+    ada = Person(chrome, base_url, "posts")
+    ada.open("/sign-up")
+    ada.fill("Name", "Ada Lovelace")
+    ada.fill("Email", "ada@example.com")
+    ada.fill("Password", PASSWORD)
+    ada.press("Create account")
+    ada.page.get_by_role("link", name="Posts", exact=True).click()
+    ada.check("posts-empty")
+    ada.page.get_by_role("link", name="Write a post").click()
+    ada.check("new-post")
+    ada.fill("Title", "On engines")
+    ada.fill(
+        "Content", "The **Analytical Engine**, and [a link](https://example.com).\n\n- one\n- two"
+    )
+    ada.press("Publish")
+    expect(ada.page.get_by_role("status")).to_contain_text("Your post is published")
+    expect(ada.page.locator(".post-body strong")).to_have_text("Analytical Engine")
+    ada.check("post")
+    ada.page.get_by_role("link", name="Edit or delete").click()
+    ada.check("edit-post")
+    ada.fill("Title", "On engines, again")
+    ada.press("Save")
+    expect(ada.page.locator("h1")).to_have_text("On engines, again")
+    ada.page.get_by_role("link", name="Edit or delete").click()
+    ada.press("Delete post")
+    expect(ada.page).to_have_url(f"{base_url}/posts")
+    expect(ada.page.get_by_role("status")).to_contain_text("The post is deleted")

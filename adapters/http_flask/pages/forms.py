@@ -4,7 +4,15 @@ to a use case, which names what is wrong."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # 3.3, newer than its stubs
 
 from domain.users import Role
@@ -92,3 +100,8 @@ class EmailChangeForm(PageForm):
 
 class ButtonForm(PageForm):
     """A form that is only its button (and the CSRF token every post carries)."""
+
+
+class PostForm(PageForm):
+    title = StringField("Title", render_kw={"required": True})
+    content = TextAreaField("Content", render_kw={"required": True})
