@@ -94,6 +94,13 @@ class Person:
     def fill(self, label: str, value: str) -> None:
         self.page.get_by_label(label, exact=True).fill(value)
 
+    def sign_up(self, email: str, name: str = "Ada Lovelace") -> None:
+        self.open("/sign-up")
+        self.fill("Name", name)
+        self.fill("Email", email)
+        self.fill("Password", PASSWORD)
+        self.press("Create account")
+
     def sign_in(self, email: str, password: str = PASSWORD) -> None:
         self.open("/sign-in")
         self.fill("Email", email)
@@ -270,11 +277,7 @@ def follow_mail(person: Person, subject: str, page: str, shot: str) -> None:
 
 def test_a_forgotten_password_and_a_changed_email_by_mail(chrome: Browser, mail_url: str) -> None:
     ada = Person(chrome, mail_url, "mail")
-    ada.open("/sign-up")
-    ada.fill("Name", "Ada Lovelace")
-    ada.fill("Email", "ada@example.com")
-    ada.fill("Password", PASSWORD)
-    ada.press("Create account")
+    ada.sign_up("ada@example.com")
     expect(ada.page.locator(".facts")).to_contain_text("not verified")
     follow_mail(ada, "Verify your email address", "verify-email", "verify")
     ada.press("Verify email")
@@ -314,11 +317,7 @@ def test_a_forgotten_password_and_a_changed_email_by_mail(chrome: Browser, mail_
 
 def test_a_post_is_written_read_edited_and_deleted(chrome: Browser, base_url: str) -> None:
     ada = Person(chrome, base_url, "posts")
-    ada.open("/sign-up")
-    ada.fill("Name", "Ada Lovelace")
-    ada.fill("Email", "ada@example.com")
-    ada.fill("Password", PASSWORD)
-    ada.press("Create account")
+    ada.sign_up("ada@example.com")
     ada.page.get_by_role("link", name="Posts", exact=True).click()
     ada.check("posts-empty")
     ada.page.get_by_role("link", name="Write a post").click()

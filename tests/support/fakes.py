@@ -122,8 +122,13 @@ class RecordingMailer:
         self.sent.append(message)
 
 
-def link_in(text: str) -> str:
-    """The token of the one link in a mail's text."""
-    links = [line for line in text.splitlines() if line.startswith("http")]
+def link_line(text: str) -> str:
+    """The one link of a mail's text: the line that is only the link."""
+    links = [line.strip() for line in text.splitlines() if line.strip().startswith("http")]
     assert len(links) == 1, text
-    return links[0].rsplit("/", 1)[1]
+    return links[0]
+
+
+def link_in(text: str) -> str:
+    """The token of the one link in a mail's text: its last path segment."""
+    return link_line(text).rsplit("/", 1)[1]

@@ -13,6 +13,7 @@ from adapters.http_flask.context import EXTENSION
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.core import Core
 from domain.mail import MailKind, OutboxMessage
+from tests.support.fakes import link_in, link_line
 
 
 def outbox(app: Flask) -> list[OutboxMessage]:
@@ -28,14 +29,12 @@ def newest(app: Flask, kind: MailKind, to: str | None = None) -> OutboxMessage:
 
 
 def link(app: Flask, kind: MailKind, to: str | None = None) -> str:
-    """The newest mail of ``kind``'s link: the line that is only the link."""
-    text = newest(app, kind, to).text
-    [found] = [line.strip() for line in text.splitlines() if line.strip().startswith("http")]
-    return found
+    """The link of the newest mail of ``kind``."""
+    return link_line(newest(app, kind, to).text)
 
 
 def token(app: Flask, kind: MailKind, to: str | None = None) -> str:
-    return link(app, kind, to).rsplit("/", 1)[1]
+    return link_in(newest(app, kind, to).text)
 
 
 def fill_outbox(engine: Engine, count: int) -> None:
