@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from adapters.audit.events_log import AUDIT_LOGGER, LoggingEventPublisher
 from adapters.http_flask.app import build_app
+from adapters.http_flask.context import request_origin
 from adapters.http_flask.pages import PagesConfig
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.mail.composer import JinjaMailComposer
@@ -40,6 +41,7 @@ from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.redis import RedisAttemptCounter
+from application.audit.store import StoreAuditEvents
 from application.core import Core, Ports, build_core
 from application.mail.relay import MailDelivery
 from application.mailing import LinkLifetimes
@@ -181,17 +183,21 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
         confirm_email=settings.email_change_ttl,
         undo_email_change=settings.email_change_undo_ttl,
     )
+    clock, ids = SystemClock(), UuidV7Generator()
     listeners = (LoggingEventPublisher(), metrics.MetricsEventPublisher())
+    store_audit_events = StoreAuditEvents(ids, clock, request_origin)
     core = build_core(
         Ports(
-            uow=partial(SqlAlchemyUnitOfWork, engine, listeners=listeners),
+            uow=partial(
+                SqlAlchemyUnitOfWork, engine, writers=(store_audit_events,), listeners=listeners
+            ),
             hasher=Argon2Hasher(argon2_parameters(settings)),
             access_tokens=JwtAccessTokens(
                 access_token_keys(settings),
                 issuer=settings.jwt_issuer,
                 audience=settings.jwt_audience,
                 lifetime=settings.access_token_ttl,
-                clock=SystemClock(),
+                clock=clock,
             ),
             # A key of its own for successor derivation, apart from SECRET_KEY's other uses.
             refresh_tokens=OpaqueRefreshTokens(
@@ -199,8 +205,8 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
                     b"accounts refresh successor\0" + settings.secret_key.encode()
                 ).digest()
             ),
-            clock=SystemClock(),
-            ids=UuidV7Generator(),
+            clock=clock,
+            ids=ids,
             account_attempts=counters.account,
             address_attempts=counters.address,
             verification_attempts=counters.verification,
@@ -222,6 +228,7 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             delivery=MailDelivery(batch=MAIL_BATCH, retry_delays=settings.mail_retry_delays),
             email_verification_required=settings.email_verification == "required",
             # A key of its own for signing page cursors.
+            origin=request_origin,
             cursors=SignedCursors(
                 hashlib.sha256(b"accounts page cursors\0" + settings.secret_key.encode()).digest()
             ),

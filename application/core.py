@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any, TypeVar, get_type_hints
 
 from application.accounts import Accounts
+from application.audit import Audit
 from application.mail import MailFlows
 from application.mail.relay import MailDelivery
 from application.mailing import LinkLifetimes, Links, Postman, Verification
@@ -25,6 +26,7 @@ from application.ports import (
     IdGenerator,
     MailComposer,
     Mailer,
+    OriginSource,
     PasswordHasher,
     RefreshTokens,
     UnitOfWorkFactory,
@@ -61,6 +63,7 @@ class Ports:
     delivery: MailDelivery
     email_verification_required: bool
     cursors: Cursors
+    origin: OriginSource  # where the current change was asked from
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class Core:
     sessions: Sessions
     mail: MailFlows
     posts: Posts
+    audit: Audit
 
 
 def assemble(area: type[Area], dependencies: Mapping[str, object]) -> Area:
@@ -121,4 +125,5 @@ def build_core(ports: Ports) -> Core:
         sessions=assemble(Sessions, dependencies),
         mail=assemble(MailFlows, dependencies),
         posts=assemble(Posts, dependencies),
+        audit=assemble(Audit, dependencies),
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from domain.audit import AuditEvent, AuditQuery
 from domain.events import Event
 from domain.mail import (
     ComposedMail,
@@ -19,6 +20,7 @@ from domain.mail import (
     OutboxMessage,
     ResetRequest,
 )
+from domain.origin import Origin
 from domain.posts import Post
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
@@ -121,6 +123,26 @@ class PostRepository(Protocol):
         meanwhile shift nothing), only ``author_id``'s if given."""
 
 
+class AuditEventRepository(Protocol):
+    """The stored audit trail (S53): written only by the unit of work's
+    writer, in the transaction of each event's change."""
+
+    def add(self, events: Sequence[AuditEvent]) -> None: ...
+
+    def newest(self, query: AuditQuery, limit: int, before: UUID | None = None) -> list[AuditEvent]:
+        """Up to ``limit`` events matching ``query``, newest first, only those
+        older than the event ``before`` (a keyset, as posts page)."""
+
+    def oldest(
+        self, limit: int, after: UUID | None = None, since: datetime | None = None
+    ) -> list[AuditEvent]:
+        """Up to ``limit`` events, oldest first, only those newer than the
+        event ``after`` and occurred at or after ``since``: an export in batches."""
+
+    def delete_before(self, cutoff: datetime, limit: int) -> int:
+        """Delete up to ``limit`` events that occurred before ``cutoff``; how many went."""
+
+
 class LinkTokenRepository(Protocol):
     def add(self, token: LinkToken) -> None: ...
 
@@ -178,9 +200,9 @@ class OutboxSummary:
 class UnitOfWork(Protocol):
     """One transaction over the repositories; leaving without ``commit`` rolls back.
 
-    Events recorded in it are written by the adapter's in-transaction writers
-    (what must be as durable as the change: stored audit events, the mail
-    outbox) as part of ``commit``, and handed to the after-commit listeners
+    Events recorded in it are written by its in-transaction writers (what
+    must be as durable as the change: the stored audit trail) as part of
+    ``commit``, and handed to the after-commit listeners
     (log lines, metrics) only once the commit succeeded. A unit of work left
     without a commit delivers nothing.
     """
@@ -203,6 +225,9 @@ class UnitOfWork(Protocol):
     @property
     def reset_requests(self) -> ResetRequests: ...
 
+    @property
+    def audit(self) -> AuditEventRepository: ...
+
     def record(self, event: Event) -> None:
         """Keep ``event`` for the commit; a read-only unit of work refuses."""
 
@@ -216,6 +241,14 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     def commit(self) -> None: ...
+
+
+# Writes what must be exactly as durable as the change (the stored audit trail)
+# through the unit of work's repositories, inside its transaction, at commit.
+EventWriter = Callable[[UnitOfWork, Sequence[Event]], None]
+
+# Where the current change was asked from (the driving adapter knows).
+OriginSource = Callable[[], Origin]
 
 
 class UnitOfWorkFactory(Protocol):

@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 from uuid import UUID
+
+from domain.origin import Origin
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    # The account the event is about is the one acting (a login proves who it is).
+    subject_acts: ClassVar[bool] = False
+
     @property
     def name(self) -> str:
         """``LoginFailed`` -> ``login_failed``."""
         return re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+
+    @property
+    def stored(self) -> bool:
+        """Whether the audit store keeps it (S53); the audit log has every event."""
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +37,8 @@ class UserRegistered(Event):
 
 @dataclass(frozen=True, slots=True)
 class LoginSucceeded(Event):
+    subject_acts: ClassVar[bool] = True
+
     user_id: UUID
     session_id: UUID
 
@@ -115,9 +128,15 @@ class EmailVerified(Event):
 @dataclass(frozen=True, slots=True)
 class PasswordResetRequested(Event):
     """``user_id`` is None for an address of no active account (the attempt is
-    recorded all the same, and costs what a real one costs, S42)."""
+    recorded all the same, and costs what a real one costs, S42), and is not
+    stored: no account's activity shows it."""
 
     user_id: UUID | None
+    origin: Origin | None = None  # where it was asked from: it is answered later, by the relay
+
+    @property
+    def stored(self) -> bool:
+        return self.user_id is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,20 +160,28 @@ class EmailChangeUndone(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class MailDelivered(Event):
+class MailDeliveryEvent(Event):
+    """What became of one outbox message: for the log and the metrics, not
+    for an account's stored trail (its queuing is stored, as ``mail_queued``)."""
+
     message_id: UUID
     kind: str
 
-
-@dataclass(frozen=True, slots=True)
-class MailDeliveryRetried(Event):
-    message_id: UUID
-    kind: str
+    @property
+    def stored(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
-class MailDeliveryFailed(Event):
+class MailDelivered(MailDeliveryEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MailDeliveryRetried(MailDeliveryEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MailDeliveryFailed(MailDeliveryEvent):
     """The last try failed: the message stays in the outbox, marked failed."""
-
-    message_id: UUID
-    kind: str

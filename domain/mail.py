@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from domain.origin import NO_ORIGIN, Origin
+
 MAX_ERROR_LENGTH = 500
 RETRY_DELAYS = tuple(
     timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360)
@@ -103,6 +105,7 @@ class ResetRequest:
     id: UUID
     email: str
     requested_at: datetime
+    origin: Origin = NO_ORIGIN  # the request's client: the stored event's, when answered
 
 
 class DeliveryState(StrEnum):

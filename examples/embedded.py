@@ -24,6 +24,7 @@ from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts.register import RegisterCommand
+from application.audit.store import StoreAuditEvents
 from application.core import Core, Ports, build_core
 from application.mail.relay import MailDelivery
 from application.mailing import LinkLifetimes
@@ -31,6 +32,7 @@ from application.sessions.login import LoginCommand
 from application.sessions.tokens import SessionLifetimes
 from domain.events import Event
 from domain.mail import RETRY_DELAYS
+from domain.origin import NO_ORIGIN, Origin
 from domain.passwords import PasswordPolicy
 
 LINKS = LinkLifetimes(
@@ -48,11 +50,19 @@ class PrintedEvents:
         print(f"  event: {event.name}")
 
 
+def no_request() -> Origin:
+    """Where changes come from: an embedding program may say (its caller's address)."""
+    return NO_ORIGIN
+
+
 def embedded_core() -> Core:
-    clock = SystemClock()
+    clock, ids = SystemClock(), UuidV7Generator()
+    store = StoreAuditEvents(ids, clock, no_request)  # the stored audit trail
     return build_core(
         Ports(
-            uow=partial(InMemoryUnitOfWork, InMemoryDatabase(), listeners=[PrintedEvents()]),
+            uow=partial(
+                InMemoryUnitOfWork, InMemoryDatabase(), writers=[store], listeners=[PrintedEvents()]
+            ),
             hasher=Argon2Hasher(PROFILES["cheapest"]),
             access_tokens=JwtAccessTokens(
                 KeySet.hmac(secrets.token_bytes(32)),
@@ -63,7 +73,8 @@ def embedded_core() -> Core:
             ),
             refresh_tokens=OpaqueRefreshTokens(secrets.token_bytes(32)),
             clock=clock,
-            ids=UuidV7Generator(),
+            ids=ids,
+            origin=no_request,
             account_attempts=InMemoryAttemptCounter(limit=10, window_seconds=900),
             address_attempts=InMemoryAttemptCounter(limit=300, window_seconds=900),
             policy=PasswordPolicy(),
@@ -96,6 +107,8 @@ def main() -> None:
     for session in sessions:
         this = " (this one)" if session.id == caller.session_id else ""
         print(f"  {session.user_agent}{this}, started {session.created_at:%H:%M:%S}")
+    activity = core.audit.own_activity(caller, limit=100).events
+    print(f"{len(activity)} events stored, the newest: {activity[0].type}")
 
 
 if __name__ == "__main__":

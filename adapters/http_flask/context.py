@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import cast
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from pydantic import BaseModel
 from werkzeug import Response
 
 from adapters.http_flask.problems import Problem
+from adapters.http_flask.request_id import request_id
 from application.caller import Caller
 from application.core import Core
+from domain.origin import NO_ORIGIN, Origin
 
 EXTENSION = "accounts.core"
 
@@ -31,9 +33,30 @@ def current_caller() -> Caller:
             "Authentication required",
             "Send an access token as 'Authorization: Bearer <token>'.",
         )
-    caller = core().sessions.authenticate(token)
-    g.user_id = str(caller.user_id)  # for the request's log line
+    return known_caller(core().sessions.authenticate(token))
+
+
+def known_caller(caller: Caller) -> Caller:
+    """Keep the request's authenticated caller: its log line names the account,
+    its stored audit events the actor and session."""
+    g.user_id = str(caller.user_id)
+    g.caller = caller
     return caller
+
+
+def request_origin() -> Origin:
+    """Where the current change was asked from: the core's ``OriginSource``.
+    Empty outside a request (the relay, the command line)."""
+    if not has_request_context():
+        return NO_ORIGIN
+    caller: Caller | None = g.get("caller")
+    return Origin(
+        ip=request.remote_addr,
+        user_agent=request.user_agent.string or None,
+        request_id=request_id(),
+        actor_id=caller.user_id if caller else None,
+        session_id=caller.session_id if caller else None,
+    )
 
 
 def client_info() -> tuple[str | None, str | None]:

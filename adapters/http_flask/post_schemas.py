@@ -8,7 +8,8 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from adapters.http_flask.schemas import RequestModel, Timestamp, domain_rule, omitted
-from application.posts.listing import MAX_LIMIT, PostPage
+from application.paging import MAX_LIMIT
+from application.posts.listing import PostPage
 from application.posts.writing import AuthoredPost
 from domain.posts import MAX_CONTENT_LENGTH, MAX_TITLE_LENGTH, parse_content, parse_title
 

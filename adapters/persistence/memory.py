@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
+from adapters.persistence.memory_audit import InMemoryAuditEvents
 from adapters.persistence.memory_mail import (
     InMemoryLinkTokenRepository,
     InMemoryOutbox,
@@ -28,7 +29,8 @@ from adapters.persistence.memory_mail import (
 )
 from adapters.persistence.memory_posts import InMemoryPostRepository
 from application.events import publish_committed
-from application.ports import Count, EventPublisher
+from application.ports import Count, EventPublisher, EventWriter
+from domain.audit import AuditEvent
 from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event
 from domain.mail import LinkToken, OutboxMessage, ResetRequest
@@ -47,6 +49,7 @@ class InMemoryDatabase:
     outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
     reset_requests: dict[UUID, ResetRequest] = field(default_factory=dict)
     posts: dict[UUID, Post] = field(default_factory=dict)
+    audit_events: dict[UUID, AuditEvent] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def tables(self) -> InMemoryDatabase:
@@ -61,10 +64,6 @@ class InMemoryDatabase:
 
     def _tables(self) -> list[tuple[str, dict]]:
         return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "lock"]
-
-
-# Writes what must be as durable as the change into the working tables, before they are published.
-EventWriter = Callable[[InMemoryDatabase, Sequence[Event]], None]
 
 
 class InMemoryUserRepository:
@@ -230,6 +229,7 @@ class InMemoryUnitOfWork:
         self.outbox = InMemoryOutbox(work)
         self.reset_requests = InMemoryResetRequests(work)
         self.posts = InMemoryPostRepository(work)
+        self.audit = InMemoryAuditEvents(work)
 
     def __exit__(
         self,
@@ -251,7 +251,7 @@ class InMemoryUnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         work, events = self._work, self._events
         for write in self._writers:
-            write(work, events)
+            write(self, events)
         self._db.publish(work)
         self._open(work.tables())
         publish_committed(self._listeners, events)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.mailing import Links, Postman
-from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    IdGenerator,
+    OriginSource,
+    PasswordHasher,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from application.throttling import AttemptLimit
 from domain.errors import InvalidLinkToken
 from domain.events import PasswordReset, PasswordResetRequested
@@ -32,6 +39,7 @@ class RequestPasswordReset:
     uow: UnitOfWorkFactory
     ids: IdGenerator
     clock: Clock
+    origin: OriginSource
     address_limit: AttemptLimit
     reset_limit: AttemptLimit
 
@@ -40,7 +48,8 @@ class RequestPasswordReset:
         email = Email.parse(command.email)
         self.reset_limit.check(email.value, "password_reset")
         with self.uow() as uow:
-            uow.reset_requests.add(ResetRequest(self.ids.new_id(), email.value, self.clock.now()))
+            request = ResetRequest(self.ids.new_id(), email.value, self.clock.now(), self.origin())
+            uow.reset_requests.add(request)
             uow.commit()
 
 
@@ -67,13 +76,13 @@ class AnswerPasswordResets:
         user = uow.users.by_email(Email(request.email))
         if user is None or not user.is_active:
             self.postman.queue(uow, None, Mail(MailKind.NO_ACCOUNT, request.email, ""))
-            uow.record(PasswordResetRequested(user_id=None))
+            uow.record(PasswordResetRequested(user_id=None, origin=request.origin))
             return
         link = self.links.issue(uow, LinkPurpose.RESET_PASSWORD, user, str(user.email))
         self.postman.queue(
             uow, user, Mail(MailKind.RESET_PASSWORD, str(user.email), user.name, link)
         )
-        uow.record(PasswordResetRequested(user_id=user.id))
+        uow.record(PasswordResetRequested(user_id=user.id, origin=request.origin))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.paging import check_limit, cut, opened
 from application.ports import Cursors, UnitOfWorkFactory
 from application.posts.writing import AuthoredPost, authored
-from domain.errors import InvalidInput, UserNotFound
-
-MAX_LIMIT = 100
+from domain.errors import UserNotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +21,7 @@ class PostPage:
 class ListPosts:
     """A page of posts after ``cursor``. Keyset paging on the time-ordered id:
     posts added or deleted between requests neither repeat nor skip one that
-    existed throughout. One row more than the page tells whether another follows."""
+    existed throughout."""
 
     uow: UnitOfWorkFactory
     cursors: Cursors
@@ -30,15 +29,12 @@ class ListPosts:
     def __call__(
         self, limit: int = 20, cursor: str | None = None, author_id: UUID | None = None
     ) -> PostPage:
-        if not 1 <= limit <= MAX_LIMIT:
-            raise InvalidInput("limit", f"limit is between 1 and {MAX_LIMIT}.")
+        check_limit(limit)
         listing = "posts" if author_id is None else f"posts:author={author_id}"
-        before = self.cursors.open(cursor, listing) if cursor else None
+        before = opened(self.cursors, cursor, listing)
         with self.uow(read_only=True) as uow:
             if author_id is not None and not uow.users.names([author_id]):
                 raise UserNotFound()
             found = uow.posts.newest(limit + 1, before, author_id)
-            page = authored(uow, found[:limit])
-        more = len(found) > limit
-        next_cursor = self.cursors.issue(listing, page[-1].post.id) if more else None
-        return PostPage(page, next_cursor)
+            page, next_cursor = cut(self.cursors, listing, found, limit, lambda post: post.id)
+            return PostPage(authored(uow, page), next_cursor)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from application.batches import delete_in_batches
 from application.ports import Clock, UnitOfWorkFactory
 
 BATCH = 1000
@@ -23,11 +24,4 @@ class PurgeEndedSessions:
 
     def __call__(self, keep: timedelta, batch: int = BATCH) -> int:
         before = self.clock.now() - keep
-        purged = 0
-        while True:
-            with self.uow() as uow:
-                deleted = uow.sessions.delete_ended(before, batch)
-                uow.commit()
-            purged += deleted
-            if deleted < batch:
-                return purged
+        return delete_in_batches(self.uow, lambda uow: uow.sessions.delete_ended(before, batch))

@@ -8,7 +8,7 @@ import sys
 from settings import ROOT
 
 
-def test_the_embedded_example_registers_logs_in_and_lists_sessions_without_flask() -> None:
+def test_the_embedded_example_registers_logs_in_lists_sessions_and_events_without_flask() -> None:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "examples.embedded"],
         cwd=ROOT,
@@ -21,7 +21,8 @@ def test_the_embedded_example_registers_logs_in_and_lists_sessions_without_flask
     assert lines[:2] == ["  event: user_registered", "  event: mail_queued"]
     assert lines[2].startswith("registered ada@example.com (")
     assert "3 sessions:" in lines
-    assert lines[-3:][0].startswith("  desk (this one), started ")
+    assert lines[-4].startswith("  desk (this one), started ")
+    assert lines[-1] == "5 events stored, the newest: login_succeeded"
     assert lines.count("  event: login_succeeded") == 3
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
     assert not {"flask", "werkzeug", "sqlalchemy"} & imported  # no framework, no database

@@ -9,17 +9,19 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from adapters.persistence.memory import EventWriter, InMemoryDatabase, InMemoryUnitOfWork
+from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.security.cursors import SignedCursors
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts import Accounts
 from application.accounts.register import RegisterCommand
+from application.audit.store import StoreAuditEvents
 from application.caller import Caller
 from application.core import Core, Ports, build_core
 from application.mail import MailFlows
 from application.mail.relay import MailDelivery
 from application.mailing import LinkLifetimes
+from application.ports import EventWriter
 from application.sessions import Sessions
 from application.sessions.login import LoginCommand
 from application.sessions.tokens import SessionLifetimes, TokenPair
@@ -34,6 +36,7 @@ from tests.support.fakes import (
     RecordingEvents,
     RecordingMailer,
     SequentialIds,
+    SettableOrigin,
 )
 
 PASSWORD = "correct horse battery staple"
@@ -54,6 +57,7 @@ class CoreUnderTest:
     clock: FakeClock
     events: RecordingEvents
     mailer: RecordingMailer
+    origin: SettableOrigin
 
     @property
     def accounts(self) -> Accounts:
@@ -108,19 +112,23 @@ def mail_ports(
 
 def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnderTest:
     """The core on in-memory adapters; ``overrides`` replace any of its ``Ports``,
-    ``writers`` are the unit of work's in-transaction event writers."""
+    ``writers`` are in-transaction event writers run before the audit store's."""
     db = InMemoryDatabase()
     events = RecordingEvents()
     hasher = FakeHasher()
     clock = FakeClock()
     mailer = RecordingMailer()
+    ids = SequentialIds()
+    origin = SettableOrigin()
+    store = StoreAuditEvents(ids, clock, origin)
     ports = Ports(
-        uow=partial(InMemoryUnitOfWork, db, writers=writers, listeners=[events]),
+        uow=partial(InMemoryUnitOfWork, db, writers=[*writers, store], listeners=[events]),
         hasher=hasher,
         access_tokens=FakeAccessTokens(),
         refresh_tokens=OpaqueRefreshTokens(b"r" * 32),
         clock=clock,
-        ids=SequentialIds(),
+        ids=ids,
+        origin=origin,
         policy=PasswordPolicy(),
         lifetimes=SessionLifetimes(refresh_token=timedelta(days=30), session=timedelta(days=90)),
         account_attempts=InMemoryAttemptCounter(limit=10, window_seconds=900),
@@ -128,4 +136,4 @@ def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnde
         **mail_ports(mailer, clock.seconds),
     )
     ports = replace(ports, **overrides)
-    return CoreUnderTest(build_core(ports), ports, db, hasher, clock, events, mailer)
+    return CoreUnderTest(build_core(ports), ports, db, hasher, clock, events, mailer, origin)

@@ -11,6 +11,7 @@ from application.ports import AccessClaims, IssuedAccessToken
 from domain.errors import InvalidToken, MailNotDelivered
 from domain.events import Event
 from domain.mail import ComposedMail, Mail, OutboxMessage
+from domain.origin import NO_ORIGIN, Origin
 
 
 class FakeHasher:
@@ -132,3 +133,13 @@ def link_line(text: str) -> str:
 def link_in(text: str) -> str:
     """The token of the one link in a mail's text: its last path segment."""
     return link_line(text).rsplit("/", 1)[1]
+
+
+class SettableOrigin:
+    """An ``OriginSource`` whose answer a test sets: where the next change comes from."""
+
+    def __init__(self) -> None:
+        self.current = NO_ORIGIN
+
+    def __call__(self) -> Origin:
+        return self.current

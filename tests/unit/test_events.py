@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 
 import pytest
 
-from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
+from adapters.persistence.memory import InMemoryUnitOfWork
 from application.accounts import Accounts
 from application.accounts.password import ChangePasswordCommand
 from application.accounts.users import UpdateUserCommand
@@ -156,49 +156,3 @@ def test_a_failing_listener_is_logged_and_the_committed_change_stands(
 def test_assembling_an_area_names_a_missing_dependency() -> None:
     with pytest.raises(TypeError, match=r"Accounts.register needs uow, hasher"):
         assemble(Accounts, {"policy": PasswordPolicy()})
-
-
-@dataclass
-class WithAuditTable(InMemoryDatabase):
-    """A table added the way the recipe says: one field, nothing else."""
-
-    audit: dict[int, str] = field(default_factory=dict)
-
-
-def store_audit(tables: InMemoryDatabase, events: Sequence[Event]) -> None:
-    assert isinstance(tables, WithAuditTable)
-    for event in events:
-        tables.audit[len(tables.audit)] = event.name
-
-
-def test_a_writer_stores_events_in_a_new_table_with_the_change_and_only_then() -> None:
-    """The recipe for a new table and an in-transaction writer, followed once:
-    the field is copied into each unit of work and published by its commit
-    without being listed anywhere, and a rolled-back unit of work leaves it as it was."""
-    db = WithAuditTable()
-    core = make_core()
-    core.core = build_core(
-        replace(core.ports, uow=partial(InMemoryUnitOfWork, db, writers=[store_audit]))
-    )
-    core.db = db
-    core.register()
-    assert db.audit == {0: "user_registered", 1: "mail_queued"}
-    user_id = next(iter(db.users))
-    with InMemoryUnitOfWork(db, writers=[store_audit]) as uow:
-        uow.record(UserUpdated(user_id=user_id, by=user_id, fields=("name",)))
-    assert db.audit == {
-        0: "user_registered",
-        1: "mail_queued",
-    }  # left without commit: nothing written
-
-    def refuse(_tables: InMemoryDatabase, _events: Sequence[Event]) -> None:
-        raise StorageUnavailable()
-
-    with InMemoryUnitOfWork(db, writers=[store_audit, refuse]) as uow:
-        uow.record(UserUpdated(user_id=user_id, by=user_id, fields=("name",)))
-        with pytest.raises(StorageUnavailable):
-            uow.commit()
-    assert db.audit == {
-        0: "user_registered",
-        1: "mail_queued",
-    }  # written, then the commit failed: gone

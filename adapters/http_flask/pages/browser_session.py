@@ -18,7 +18,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug import Response
 
-from adapters.http_flask.context import core
+from adapters.http_flask.context import core, known_caller
 from adapters.http_flask.pages.next_url import to_sign_in
 from adapters.http_flask.pages.security import new_csrf_secret
 from adapters.http_flask.routing import is_api_path
@@ -60,7 +60,7 @@ class PageUser(UserMixin):  # type: ignore[misc]
 
 def load_user(token: str) -> PageUser | None:
     try:
-        return PageUser(token, core().sessions.authenticate_browser(token))
+        return PageUser(token, known_caller(core().sessions.authenticate_browser(token)))
     except InvalidToken:
         return None
 

@@ -18,6 +18,7 @@ from domain.mail import (
     OutboxMessage,
     ResetRequest,
 )
+from domain.origin import Origin
 
 # Built once: a statement made per call costs its cache lookup each time.
 _ADD_LINK = insert(link_tokens)
@@ -191,7 +192,14 @@ class SqlResetRequests:
     def add(self, request: ResetRequest) -> None:
         self._db.execute(
             _ADD_RESET_REQUEST,
-            {"id": request.id, "email": request.email, "requested_at": request.requested_at},
+            {
+                "id": request.id,
+                "email": request.email,
+                "requested_at": request.requested_at,
+                "ip": request.origin.ip,
+                "user_agent": request.origin.user_agent,
+                "request_id": request.origin.request_id,
+            },
         )
 
     def claim(self, limit: int) -> list[ResetRequest]:
@@ -199,7 +207,10 @@ class SqlResetRequests:
         if self._db.dialect.name != "sqlite":  # SQLite has one writer at a time anyway
             oldest = oldest.with_for_update(skip_locked=True)
         taken = [
-            ResetRequest(row.id, row.email, row.requested_at) for row in self._db.execute(oldest)
+            ResetRequest(
+                row.id, row.email, row.requested_at, Origin(row.ip, row.user_agent, row.request_id)
+            )
+            for row in self._db.execute(oldest)
         ]
         if taken:
             ids = [request.id for request in taken]

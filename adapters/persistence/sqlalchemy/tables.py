@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -152,6 +153,10 @@ reset_requests = Table(
     Column("id", Uuid, primary_key=True),  # time-ordered: oldest first is id order
     Column("email", String(254), nullable=False),
     Column("requested_at", UTCDateTime, nullable=False),
+    # Where it was asked from, for the audit event stored when it is answered.
+    Column("ip", String(45), nullable=True),
+    Column("user_agent", String(512), nullable=True),
+    Column("request_id", String(128), nullable=True),
 )
 
 posts = Table(
@@ -166,4 +171,26 @@ posts = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
     # One author's posts, newest first, by keyset.
     Index("ix_posts_author_id_id", "author_id", "id"),
+)
+
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # time-ordered: newest first is id order, descending
+    Column("type", String(64), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    # No foreign keys: the trail outlives the accounts and sessions it names.
+    Column("user_id", Uuid, nullable=True),
+    Column("actor_id", Uuid, nullable=True),
+    Column("session_id", Uuid, nullable=True),
+    Column("ip", String(45), nullable=True),
+    Column("user_agent", String(512), nullable=True),
+    Column("request_id", String(128), nullable=True),
+    Column("data", JSON, nullable=False),
+    # One account's events, and one type's, newest first by keyset; the
+    # retention purge and exports by time.
+    Index("ix_audit_events_user_id_id", "user_id", "id"),
+    Index("ix_audit_events_type_id", "type", "id"),
+    Index("ix_audit_events_occurred_at", "occurred_at"),
 )

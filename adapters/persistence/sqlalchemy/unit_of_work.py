@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from adapters.persistence.sqlalchemy.audit_repositories import SqlAuditEvents
 from adapters.persistence.sqlalchemy.mail_repositories import (
     SqlLinkTokenRepository,
     SqlOutbox,
@@ -18,13 +19,9 @@ from adapters.persistence.sqlalchemy.mail_repositories import (
 from adapters.persistence.sqlalchemy.post_repositories import SqlPostRepository
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
 from application.events import publish_committed
-from application.ports import EventPublisher
+from application.ports import EventPublisher, EventWriter
 from domain.errors import StorageUnavailable
 from domain.events import Event
-
-# Writes what must be as durable as the change (stored audit events, the mail
-# outbox) on the unit of work's connection, inside its transaction.
-EventWriter = Callable[[Connection, Sequence[Event]], None]
 
 
 def _is_outage(error: BaseException | None) -> bool:
@@ -73,6 +70,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutbox(self._connection)
         self.reset_requests = SqlResetRequests(self._connection)
         self.posts = SqlPostRepository(self._connection)
+        self.audit = SqlAuditEvents(self._connection)
         return self
 
     def _begin(self) -> None:
@@ -109,6 +107,6 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         events, self._events = self._events, []
         for write in self._writers:
-            write(self._connection, events)
+            write(self, events)
         self._connection.commit()
         publish_committed(self._listeners, events)

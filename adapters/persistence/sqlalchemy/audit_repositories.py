@@ -1,0 +1,88 @@
+"""The stored audit trail over SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Select, delete, insert, select
+
+from adapters.persistence.sqlalchemy.tables import audit_events
+from domain.audit import AuditEvent, AuditQuery
+
+_ADD = insert(audit_events)
+_c = audit_events.c
+
+
+def _row(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "type": event.type,
+        "occurred_at": event.occurred_at,
+        "user_id": event.user_id,
+        "actor_id": event.actor_id,
+        "session_id": event.session_id,
+        "ip": event.ip,
+        "user_agent": event.user_agent,
+        "request_id": event.request_id,
+        "data": event.data,
+    }
+
+
+def _event(row: Any) -> AuditEvent:
+    return AuditEvent(
+        id=row.id,
+        type=row.type,
+        occurred_at=row.occurred_at,
+        user_id=row.user_id,
+        actor_id=row.actor_id,
+        session_id=row.session_id,
+        ip=row.ip,
+        user_agent=row.user_agent,
+        request_id=row.request_id,
+        data=row.data,
+    )
+
+
+def _filtered(statement: Select[Any], query: AuditQuery) -> Select[Any]:
+    if query.user_id is not None:
+        statement = statement.where(_c.user_id == query.user_id)
+    if query.type is not None:
+        statement = statement.where(_c.type == query.type)
+    if query.since is not None:
+        statement = statement.where(_c.occurred_at >= query.since)
+    if query.until is not None:
+        statement = statement.where(_c.occurred_at < query.until)
+    return statement
+
+
+class SqlAuditEvents:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, events: Sequence[AuditEvent]) -> None:
+        self._db.execute(_ADD, [_row(event) for event in events])
+
+    def newest(self, query: AuditQuery, limit: int, before: UUID | None = None) -> list[AuditEvent]:
+        statement = _filtered(select(audit_events), query).order_by(_c.id.desc()).limit(limit)
+        if before is not None:
+            statement = statement.where(_c.id < before)
+        return [_event(row) for row in self._db.execute(statement)]
+
+    def oldest(
+        self, limit: int, after: UUID | None = None, since: datetime | None = None
+    ) -> list[AuditEvent]:
+        statement = _filtered(select(audit_events), AuditQuery(since=since))
+        if after is not None:
+            statement = statement.where(_c.id > after)
+        return [_event(row) for row in self._db.execute(statement.order_by(_c.id).limit(limit))]
+
+    def delete_before(self, cutoff: datetime, limit: int) -> int:
+        # Ids first, then the delete: MariaDB refuses LIMIT in an IN subquery.
+        old = select(_c.id).where(_c.occurred_at < cutoff).limit(limit)
+        ids = self._db.execute(old).scalars().all()
+        if ids:
+            self._db.execute(delete(audit_events).where(_c.id.in_(ids)))
+        return len(ids)
