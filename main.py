@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import parseaddr
 from functools import partial
 
@@ -279,6 +280,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             api_docs=settings.api_docs,
             dev_mailbox=settings.mail_url.startswith("dev:"),
         ),
+        audit_retention=timedelta(days=settings.audit_retention_days),
     )
     app.extensions[DATABASE_ENGINE] = engine  # for whoever ends the app's life
     return app

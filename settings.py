@@ -66,6 +66,7 @@ _NUMBER_SETTINGS = {
     "reset_throttle_limit": "PASSWORD_RESET_THROTTLE_LIMIT",
     "reset_throttle_window_seconds": "PASSWORD_RESET_THROTTLE_WINDOW_SECONDS",
     "verification_mail_interval_seconds": "VERIFICATION_MAIL_INTERVAL_SECONDS",
+    "audit_retention_days": "AUDIT_RETENTION_DAYS",
 }
 _SECONDS_SETTINGS = {
     "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
@@ -144,6 +145,7 @@ class Settings:
     reset_throttle_window_seconds: int = 3600
     verification_mail_interval_seconds: int = 60  # one verification mail per account and interval
     mail_retry_delays: tuple[timedelta, ...] = RETRY_DELAYS
+    audit_retention_days: int = 365  # `audit purge` deletes stored events older than this
 
     @property
     def cookie_name(self) -> str:
@@ -175,6 +177,8 @@ class Settings:
             raise ConfigError(
                 "BROWSER_SESSION_IDLE_SECONDS must be positive and at most the refresh token's"
             )
+        if self.audit_retention_days < 1:
+            raise ConfigError("AUDIT_RETENTION_DAYS must be at least 1")
         if self.cookie_name.startswith("__Host-") and not self.session_cookie_secure:
             raise ConfigError("a __Host- cookie needs SESSION_COOKIE_SECURE on (HTTPS)")
         self._check_mail()

@@ -12,7 +12,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from application.ports import Cursors
-from domain.errors import InvalidInput
+from domain.errors import InvalidQuery
 
 MAX_LIMIT = 100
 
@@ -21,7 +21,7 @@ Row = TypeVar("Row")
 
 def check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput("limit", f"limit is between 1 and {MAX_LIMIT}.")
+        raise InvalidQuery("limit", f"limit is between 1 and {MAX_LIMIT}.")
 
 
 def opened(cursors: Cursors, cursor: str | None, listing: str) -> UUID | None:

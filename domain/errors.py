@@ -215,3 +215,10 @@ class InvalidCursor(InvalidInput):
 
     def __init__(self) -> None:
         super().__init__("cursor", "This cursor was not issued for this list.")
+
+
+class InvalidQuery(InvalidInput):
+    """A list's parameter out of its range (a limit, a time window)."""
+
+    code = "invalid_query"
+    location = "query"

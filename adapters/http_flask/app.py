@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from flask import Flask, request
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from adapters.http_flask import auth, docs, health, mail_flows, posts, users
+from adapters.http_flask import audit, auth, docs, health, mail_flows, posts, users
 from adapters.http_flask.cli import Migrations, init_cli
 from adapters.http_flask.context import EXTENSION
 from adapters.http_flask.edge_headers import EdgeHeaders
@@ -39,6 +40,7 @@ def build_app(
     render_metrics: MetricsRenderer | None = None,
     metrics_token: str | None = None,
     pages: PagesConfig | None = None,
+    audit_retention: timedelta = timedelta(days=365),
 ) -> Flask:
     app = Flask(__name__)
     # Werkzeug answers "//x" with a 308 whose absolute Location is built from
@@ -85,11 +87,11 @@ def build_app(
             max_age=600,
         )
 
-    for blueprint in (auth.bp, mail_flows.bp, users.bp, posts.bp, health.bp, docs.spec):
+    for blueprint in (auth.bp, mail_flows.bp, users.bp, posts.bp, audit.bp, health.bp, docs.spec):
         app.register_blueprint(blueprint)
     if pages is not None:
         init_pages(app, pages)
     if api_docs:
         app.register_blueprint(docs.docs)
-    init_cli(app, core, migrations)
+    init_cli(app, core, migrations, audit_retention)
     return app

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 import click
 from flask import Flask
 
+from adapters.http_flask.audit_schemas import AuditEventResponse
 from adapters.http_flask.docs import document
 from adapters.http_flask.worker import run_every
 from application.accounts.register import RegisterCommand
@@ -22,6 +23,23 @@ from application.core import Core
 from application.mail.reset import BATCH
 from domain.errors import DomainError
 from domain.users import Role
+
+
+class Rfc3339(click.ParamType):
+    """A time with its offset, ``2026-12-03T10:00:00Z``: a time without one is ambiguous."""
+
+    name = "rfc3339"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        try:
+            parsed = datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an RFC 3339 time", param, ctx)
+        if parsed.tzinfo is None:
+            self.fail(f"{value!r} has no offset (add Z for UTC)", param, ctx)
+        return parsed
 
 
 class Migrations(Protocol):
@@ -37,7 +55,7 @@ def openapi_text(app: Flask) -> str:
     return json.dumps(document(app), indent=2, sort_keys=True) + "\n"
 
 
-def init_cli(app: Flask, core: Core, migrations: Migrations) -> None:
+def init_cli(app: Flask, core: Core, migrations: Migrations, audit_retention: timedelta) -> None:
     @app.cli.group("db")
     def db() -> None:
         """Database migrations (Alembic)."""
@@ -157,3 +175,27 @@ def init_cli(app: Flask, core: Core, migrations: Migrations) -> None:
                 f"failed {message.id} {message.kind.value} to {message.to}, "
                 f"{message.attempts} tries, last: {message.last_error}"
             )
+
+    @app.cli.group("audit")
+    def audit() -> None:
+        """The stored audit trail: retention and export."""
+
+    @audit.command("purge")
+    @click.option(
+        "--older-than-days",
+        type=click.IntRange(min=1),
+        default=audit_retention.days,
+        show_default=True,
+        help="Keep events fewer days old than this (AUDIT_RETENTION_DAYS).",
+    )
+    def purge_audit(older_than_days: int) -> None:
+        """Delete stored audit events older than the retention."""
+        purged = core.audit.purge(timedelta(days=older_than_days))
+        click.echo(f"purged {purged} audit events older than {older_than_days} days")
+
+    @audit.command("export")
+    @click.option("--since", type=Rfc3339(), help="Only events at or after this time (RFC 3339).")
+    def export_audit(since: datetime | None) -> None:
+        """Write stored audit events, oldest first, as JSON lines on standard output."""
+        for event in core.audit.export(since):
+            click.echo(AuditEventResponse.of(event).model_dump_json())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, url_for
 from werkzeug import Response
 
 from adapters.http_flask.context import core, current_caller, json_response, no_content
 from adapters.http_flask.openapi import Operation, documented
+from adapters.http_flask.paging import cursor_page
 from adapters.http_flask.parsing import parse_body, parse_query
 from adapters.http_flask.post_schemas import (
     ListPostsQuery,
@@ -25,12 +26,7 @@ TAGS = ("posts",)
 
 
 def _page(page: PostPage, limit: int) -> Response:
-    """The page, and ``Link: <...>; rel="next"`` while another follows."""
-    headers = {}
-    if page.next_cursor is not None:
-        args = {**request.view_args, "limit": limit, "cursor": page.next_cursor}  # type: ignore[dict-item]
-        headers["Link"] = f'<{url_for(str(request.endpoint), **args)}>; rel="next"'
-    return json_response(PostListResponse.of(page), headers=headers)
+    return cursor_page(PostListResponse.of(page), page.next_cursor, limit)
 
 
 @bp.post("/posts")

@@ -8,7 +8,7 @@ from application.caller import Caller
 from application.paging import check_limit, cut, opened
 from application.ports import Cursors, UnitOfWorkFactory
 from domain.audit import AuditEvent, AuditQuery
-from domain.errors import Forbidden, InvalidInput
+from domain.errors import Forbidden, InvalidQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class ListAuditEvents:
         if not caller.is_admin:
             raise Forbidden("Only admins may read the audit trail.")
         if query.since and query.until and query.since >= query.until:
-            raise InvalidInput("until", "until is later than since.")
+            raise InvalidQuery("until", "until is later than since.")
         return _page(self.uow, self.cursors, query, query.listing, limit, cursor)
 
 

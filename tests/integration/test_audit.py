@@ -1,4 +1,5 @@
-"""S8, S12: the audit trail of a whole session, as JSON lines, with no secret anywhere."""
+"""S8, S12, S53: the audit trail of a whole session, as JSON lines and stored,
+with no secret anywhere."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import create_engine, select
 from adapters.audit.events_log import AUDIT_LOGGER
 from adapters.http_flask.request_id import RequestContextFilter
 from adapters.observability.json_logs import JsonLineFormatter
-from adapters.persistence.sqlalchemy.tables import users
+from adapters.persistence.sqlalchemy.tables import audit_events, users
 from domain.mail import MailKind
 from tests.support.api import ADMIN_PASSWORD, PASSWORD, Api
 from tests.support.mailbox import token
@@ -97,7 +98,11 @@ def test_s8_s12_a_full_session_is_audited_and_no_secret_is_logged(
     ada_id = tokens["user"]["id"]
     assert {line.get("user_id") for line in lines} >= {ada_id}
 
-    everything = audit_lines.getvalue() + caplog.text
+    with create_engine(database_url).connect() as db:
+        stored = [row._asdict() for row in db.execute(select(audit_events))]
+    stored_types = [row["type"] for row in sorted(stored, key=lambda row: row["id"])]
+    assert stored_types[-len(events) :] == events  # after the admin's: the same trail, stored
+    everything = audit_lines.getvalue() + caplog.text + repr(stored)
     for secret in [
         PASSWORD,
         NEW_PASSWORD,

@@ -81,6 +81,10 @@ def test_unknown_environment_and_bad_lifetimes_are_refused() -> None:
         Settings(secret_key=STRONG, jwt_secret_key=STRONG, refresh_token_ttl=timedelta(days=100))
     with pytest.raises(ConfigError, match="PASSWORD_MIN_LENGTH"):
         Settings(secret_key=STRONG, jwt_secret_key=STRONG, password_min_length=4)
+    with pytest.raises(ConfigError, match="AUDIT_RETENTION_DAYS"):
+        Settings.from_env(
+            {"SECRET_KEY": STRONG, "JWT_SECRET_KEY": STRONG, "AUDIT_RETENTION_DAYS": "0"}
+        )
 
 
 @pytest.mark.parametrize(
