@@ -7,6 +7,7 @@ with JavaScript off: no form needs it. Screenshots go to build/test-artefacts/.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -173,6 +174,15 @@ def test_an_accounts_whole_life_in_the_browser(chrome: Browser, base_url: str) -
     expect(phone.page).to_have_url(f"{base_url}/sign-in")
 
     ada.sign_in("ada@example.com", NEW_PASSWORD)
+    ada.open("/account")
+    ada.page.get_by_role("link", name="Recent activity").click()
+    activity = ada.page.locator(".activity li")
+    expect(activity.first).to_contain_text(re.compile(r"Signed in from \w*Chrome on Linux"))
+    for words in ("Signed out everywhere", "Password changed", "Failed sign-in: wrong password"):
+        expect(ada.page.locator(".activity")).to_contain_text(words)
+    expect(activity.last).to_contain_text("Account created")
+    ada.check("activity")
+
     ada.open("/account/delete")
     ada.check("delete")
     ada.fill("Current password", NEW_PASSWORD)

@@ -1,13 +1,14 @@
-"""A signed-in person's own account: name, password, sessions, deletion."""
+"""A signed-in person's own account: name, password, sessions, activity, deletion."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, flash, render_template
+from flask import Blueprint, abort, flash, render_template, request
 from flask_login import login_required
 
 from adapters.http_flask.context import client_info, core
+from adapters.http_flask.pages.activity import in_words
 from adapters.http_flask.pages.browser_session import end_browser_session, redirect_to, signed_in
 from adapters.http_flask.pages.errors import retry_after, show_error
 from adapters.http_flask.pages.forms import (
@@ -20,9 +21,10 @@ from adapters.http_flask.pages.forms import (
 from adapters.http_flask.pages.public import Page
 from application.accounts.password import ChangePasswordCommand
 from application.accounts.users import DeleteOwnAccountCommand, UpdateUserCommand
-from domain.errors import DomainError, SessionNotFound
+from domain.errors import DomainError, InvalidCursor, SessionNotFound
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
+PER_PAGE = 20
 
 
 @bp.before_request
@@ -63,6 +65,21 @@ def password() -> Page:
         flash("Your password is changed. Every other session is signed out.")
         return redirect_to("/account")
     return render_template("pages/password.html", form=form)
+
+
+@bp.get("/activity")
+def activity() -> Page:
+    """The person's own security events, newest first, "Older" by cursor."""
+    caller = signed_in().caller
+    try:
+        page = core().audit.own_activity(caller, PER_PAGE, request.args.get("cursor"))
+    except InvalidCursor:
+        abort(404)  # a mangled "Older" link leads nowhere
+    return render_template(
+        "pages/activity.html",
+        activity=in_words(page.events, caller.user_id),
+        next_cursor=page.next_cursor,
+    )
 
 
 @bp.route("/sessions", methods=["GET", "POST"])
