@@ -45,9 +45,12 @@ class UserRepository(Protocol):
         """Remove a user together with its sessions, refresh tokens, link
         tokens and posts, in the unit of work's transaction."""
 
-    def list_page(self, offset: int, limit: int, email_prefix: str = "") -> list[User]:
+    def list_page(
+        self, offset: int, limit: int, email_prefix: str = "", after: UUID | None = None
+    ) -> list[User]:
         """Users in creation order (ids are time-ordered), ``limit`` from ``offset``;
-        only those whose canonical email starts with ``email_prefix``."""
+        only those whose canonical email starts with ``email_prefix``, and
+        created after the user ``after`` (a keyset) if given."""
 
     def count(self, email_prefix: str = "") -> Count:
         """How many users there are (whose email starts with ``email_prefix``):

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 
 from adapters.http_flask.schemas import Timestamp
 from application.audit.listing import AuditPage
 from application.paging import MAX_LIMIT
 from domain.audit import AuditEvent, AuditQuery, DataValue
+
+
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", re.ASCII)
+
+
+def _rfc3339_text(value: object) -> object:
+    """Only the text of an RFC 3339 time: pydantic would also take a number
+    of seconds, or a date without a time."""
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("an RFC 3339 time with its offset, such as 2026-12-03T10:00:00Z")
+    return value
+
+
+Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
 
 
 class ActivityQuery(BaseModel):
@@ -22,8 +38,8 @@ class ActivityQuery(BaseModel):
 class AuditEventsQuery(ActivityQuery):
     user_id: UUID | None = Field(default=None, description="the account the events are about")
     type: str | None = Field(default=None, max_length=64, description="say, login_failed")
-    since: AwareDatetime | None = Field(default=None, description="occurred at or after (RFC 3339)")
-    until: AwareDatetime | None = Field(default=None, description="occurred before (RFC 3339)")
+    since: Rfc3339 | None = Field(default=None, description="occurred at or after (RFC 3339)")
+    until: Rfc3339 | None = Field(default=None, description="occurred before (RFC 3339)")
 
     def audit_query(self) -> AuditQuery:
         return AuditQuery(self.user_id, self.type, self.since, self.until)

@@ -65,10 +65,17 @@ def client_info() -> tuple[str | None, str | None]:
 
 
 def json_response(
-    model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
+    model: BaseModel,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    *,
+    exclude_unset: bool = False,
 ) -> Response:
     return current_app.response_class(
-        model.model_dump_json(), status=status, headers=headers, mimetype="application/json"
+        model.model_dump_json(exclude_unset=exclude_unset),
+        status=status,
+        headers=headers,
+        mimetype="application/json",
     )
 
 

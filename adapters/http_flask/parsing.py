@@ -77,6 +77,16 @@ def parse_body(model: type[Model]) -> Model:
 
 
 def parse_query(model: type[Model]) -> Model:
+    """422 for a bad value, and for a parameter the operation does not know:
+    a misspelt ``limt`` ignored would look like a working filter."""
+    unknown = sorted(set(request.args) - set(model.model_fields))
+    if unknown:
+        raise InvalidRequest(
+            [
+                {"loc": ["query", name], "msg": "Unknown parameter", "type": "extra_forbidden"}
+                for name in unknown
+            ]
+        )
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as error:

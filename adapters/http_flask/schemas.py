@@ -13,11 +13,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from application.accounts.users import MAX_PAGE, MAX_PER_PAGE, UserPage
+from application.accounts.users import MAX_PAGE, MAX_PER_PAGE, UserPage, UsersAfter
+from application.paging import MAX_LIMIT
 from application.sessions.tokens import TokenPair
 from domain.errors import InvalidInput
 from domain.sessions import Session
@@ -140,8 +143,42 @@ class UpdateUserRequest(RequestModel):
 
 
 class ListUsersQuery(BaseModel):
-    page: int = Field(default=1, ge=1, le=MAX_PAGE)
-    per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
+    """By page number (``page``, ``per_page``), or by cursor (``cursor``,
+    ``limit``): a list by cursor starts with ``limit`` alone."""
+
+    model_config = ConfigDict(json_schema_extra=_without_null_defaults)
+
+    # Absent and given apart (a cursor with a page is refused), shown as plain integers.
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] | SkipJsonSchema[None] = Field(
+        default=None, description="default 1"
+    )
+    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] | SkipJsonSchema[None] = Field(
+        default=None, description="default 20"
+    )
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] | SkipJsonSchema[None] = Field(
+        default=None, description="a page by cursor's size (default 20)"
+    )
+    cursor: str | None = Field(
+        default=None, max_length=200, description="next_cursor of the previous page"
+    )
+
+    @field_validator("limit")
+    @classmethod
+    def _one_size(cls, limit: int | None, info: ValidationInfo) -> int | None:
+        if limit is not None and (info.data.get("page") or info.data.get("per_page")):
+            raise ValueError("limit goes with cursor; page goes with per_page")
+        return limit
+
+    @field_validator("cursor")
+    @classmethod
+    def _one_way(cls, cursor: str | None, info: ValidationInfo) -> str | None:
+        if cursor is not None and (info.data.get("page") or info.data.get("per_page")):
+            raise ValueError("page and cursor cannot be used together")
+        return cursor
+
+    @property
+    def by_cursor(self) -> bool:
+        return self.cursor is not None or self.limit is not None
 
 
 class UserResponse(BaseModel):
@@ -191,24 +228,36 @@ class TokenResponse(BaseModel):
 
 
 class UserListResponse(BaseModel):
+    """A page by number has every field; a page by cursor only ``users`` and ``next_cursor``."""
+
     users: list[UserResponse]
-    total: int
-    page: int
-    per_page: int
-    pages: int
+    next_cursor: str | None = Field(description="the next page by cursor; null on the last")
+    total: int = Field(default=0, description="by page number only")
+    page: int = Field(default=1, description="by page number only")
+    per_page: int = Field(default=20, description="by page number only")
+    pages: int = Field(default=0, description="by page number only")
     total_is_estimate: bool = Field(
-        description="True when the table is large and total is the database's estimate"
+        default=False,
+        description="True when the table is large and total is the database's estimate",
     )
 
     @classmethod
     def of(cls, page: UserPage) -> UserListResponse:
         return cls(
             users=[UserResponse.of(user) for user in page.users],
+            next_cursor=page.next_cursor,
             total=page.total,
             page=page.page,
             per_page=page.per_page,
             pages=page.pages,
             total_is_estimate=page.total_is_estimate,
+        )
+
+    @classmethod
+    def after(cls, found: UsersAfter) -> UserListResponse:
+        """Dumped with ``exclude_unset``: the page-number fields are left out."""
+        return cls(
+            users=[UserResponse.of(user) for user in found.users], next_cursor=found.next_cursor
         )
 
 

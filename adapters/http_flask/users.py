@@ -9,6 +9,7 @@ from werkzeug import Response
 
 from adapters.http_flask.context import core, current_caller, json_response, no_content
 from adapters.http_flask.openapi import Operation, documented
+from adapters.http_flask.paging import cursor_page
 from adapters.http_flask.parsing import parse_body, parse_query
 from adapters.http_flask.schemas import (
     ListUsersQuery,
@@ -25,7 +26,7 @@ TAGS = ("users",)
 @bp.get("")
 @documented(
     Operation(
-        "List users (admin)",
+        "List users (admin), by page number or by cursor",
         {200: UserListResponse},
         query=ListUsersQuery,
         bearer=True,
@@ -36,7 +37,12 @@ TAGS = ("users",)
 def list_users() -> Response:
     caller = current_caller()
     query = parse_query(ListUsersQuery)
-    page = core().accounts.list_users(caller, query.page, query.per_page)
+    if query.by_cursor:
+        limit = query.limit or 20
+        found = core().accounts.list_users_after(caller, limit, query.cursor)
+        body = UserListResponse.after(found)
+        return cursor_page(body, found.next_cursor, limit, exclude_unset=True)
+    page = core().accounts.list_users(caller, query.page or 1, query.per_page or 20)
     headers = {"Link": _link_header(page)} if page.pages else {}
     return json_response(UserListResponse.of(page), headers=headers)
 

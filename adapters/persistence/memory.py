@@ -109,8 +109,11 @@ class InMemoryUserRepository:
             self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
         )
 
-    def list_page(self, offset: int, limit: int, email_prefix: str = "") -> list[User]:
-        ordered = sorted(self._matching(email_prefix))[offset : offset + limit]
+    def list_page(
+        self, offset: int, limit: int, email_prefix: str = "", after: UUID | None = None
+    ) -> list[User]:
+        matching = (i for i in self._matching(email_prefix) if after is None or i > after)
+        ordered = sorted(matching)[offset : offset + limit]
         return [copy.copy(self._db.users[user_id]) for user_id in ordered]
 
     def count(self, email_prefix: str = "") -> Count:

@@ -11,6 +11,7 @@ from application.accounts.users import (
     DeleteUser,
     GetUser,
     ListUsers,
+    ListUsersAfter,
     UpdateUser,
 )
 
@@ -23,6 +24,7 @@ class Accounts:
     change_password: ChangePassword
     get_user: GetUser
     list_users: ListUsers
+    list_users_after: ListUsersAfter
     update_user: UpdateUser
     delete_user: DeleteUser
     delete_own_account: DeleteOwnAccount

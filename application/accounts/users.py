@@ -11,10 +11,11 @@ from uuid import UUID
 
 from application.caller import Caller
 from application.mailing import Verification
+from application.paging import check_limit, cut, opened
 from application.password_confirmation import PasswordConfirmation
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, Cursors, UnitOfWork, UnitOfWorkFactory
 from application.retry import retry_on_conflict
-from domain.errors import EmailChangeNeedsConfirmation, Forbidden, InvalidInput, UserNotFound
+from domain.errors import EmailChangeNeedsConfirmation, Forbidden, InvalidQuery, UserNotFound
 from domain.events import RoleChanged, UserDeleted, UserUpdated
 from domain.users import (
     Email,
@@ -50,10 +51,17 @@ class UserPage:
     page: int
     per_page: int
     total_is_estimate: bool = False
+    next_cursor: str | None = None  # the page after this one, by keyset; None on the last
 
     @property
     def pages(self) -> int:
         return -(-self.total // self.per_page)
+
+
+@dataclass(frozen=True, slots=True)
+class UsersAfter:
+    users: list[User]
+    next_cursor: str | None  # None: this is the last page
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,32 +74,67 @@ class GetUser:
             return _load(uow, user_id)
 
 
+def _listing(email_prefix: str) -> str:
+    return f"users:email={email_prefix}"
+
+
 @dataclass(frozen=True, slots=True)
 class ListUsers:
     uow: UnitOfWorkFactory
+    cursors: Cursors
 
     def __call__(
         self, caller: Caller, page: int, per_page: int, email_prefix: str = ""
     ) -> UserPage:
         """A page of users in creation order; with ``email_prefix``, only those
-        whose email starts with it (compared in the email's canonical form)."""
+        whose email starts with it (compared in the email's canonical form).
+        Its ``next_cursor`` goes on by keyset (``ListUsersAfter``)."""
         if not caller.is_admin:
             raise Forbidden("Only admins may list users.")
         if not 1 <= page <= MAX_PAGE:
-            raise InvalidInput("page", f"page is between 1 and {MAX_PAGE}.")
+            raise InvalidQuery("page", f"page is between 1 and {MAX_PAGE}.")
         if not 1 <= per_page <= MAX_PER_PAGE:
-            raise InvalidInput("per_page", f"per_page is between 1 and {MAX_PER_PAGE}.")
+            raise InvalidQuery("per_page", f"per_page is between 1 and {MAX_PER_PAGE}.")
         prefix = canonical_email_prefix(email_prefix)
         with self.uow(read_only=True) as uow:
             total = uow.users.count(prefix)
-            users = uow.users.list_page((page - 1) * per_page, per_page, prefix)
+            found = uow.users.list_page((page - 1) * per_page, per_page + 1, prefix)
+        users, next_cursor = cut(self.cursors, _listing(prefix), found, per_page, _position)
         return UserPage(
             users=users,
             total=total.value,
             page=page,
             per_page=per_page,
             total_is_estimate=not total.exact,
+            next_cursor=next_cursor,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ListUsersAfter:
+    """Users in creation order by cursor: keyset on the time-ordered id, so the
+    last page costs what the first does, and users added or deleted between
+    requests neither repeat nor skip one that existed throughout."""
+
+    uow: UnitOfWorkFactory
+    cursors: Cursors
+
+    def __call__(
+        self, caller: Caller, limit: int = 20, cursor: str | None = None, email_prefix: str = ""
+    ) -> UsersAfter:
+        if not caller.is_admin:
+            raise Forbidden("Only admins may list users.")
+        check_limit(limit)
+        prefix = canonical_email_prefix(email_prefix)
+        listing = _listing(prefix)
+        after = opened(self.cursors, cursor, listing)
+        with self.uow(read_only=True) as uow:
+            found = uow.users.list_page(0, limit + 1, prefix, after)
+        return UsersAfter(*cut(self.cursors, listing, found, limit, _position))
+
+
+def _position(user: User) -> UUID:
+    return user.id
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,10 @@ def test_deleting_a_user_deletes_their_posts(
     post = write(api, ada)
     assert api.call("DELETE", f"/api/v1/users/{ada['user']['id']}", admin).status_code == 204
     assert_problem(api.call("GET", f"{POSTS}/{post['id']}"), 404)
+
+
+def test_an_unknown_query_parameter_is_422_not_ignored(api: Api) -> None:
+    body = assert_problem(api.call("GET", f"{POSTS}?limt=5"), 422)
+    assert body["errors"] == [
+        {"loc": ["query", "limt"], "msg": "Unknown parameter", "type": "extra_forbidden"}
+    ]

@@ -56,11 +56,47 @@ def test_list_users_past_the_last_page_is_empty(api: Api, admin: dict[str, Any])
         "per_page=101",
         "page=x",
         "per_page=1.5",
+        "limit=0",
+        "limit=101",
+        "page=1&cursor=abc",
+        "per_page=5&cursor=abc",
+        "page=2&limit=5",
+        "cursor=forged",
     ],
 )
 def test_list_users_bad_paging_is_422(api: Api, admin: dict[str, Any], query: str) -> None:
     problem = assert_problem(api.call("GET", f"/api/v1/users?{query}", admin), 422)
     assert problem["errors"][0]["loc"][0] == "query"
+
+
+def test_list_users_by_cursor_in_creation_order(api: Api, admin: dict[str, Any]) -> None:
+    for n in range(4):
+        assert api.register(f"user{n}@example.com").status_code == 201
+    first = api.call("GET", "/api/v1/users?limit=2", admin)
+    body = first.json
+    assert set(body) == {"users", "next_cursor"}  # no counting when paging by cursor
+    assert [u["email"] for u in body["users"]] == ["root@example.com", "user0@example.com"]
+    cursor = body["next_cursor"]
+    assert first.headers["Link"] == f'</api/v1/users?limit=2&cursor={cursor}>; rel="next"'
+    assert api.register("late@example.com").status_code == 201  # added meanwhile
+    second = api.call("GET", f"/api/v1/users?limit=2&cursor={cursor}", admin).json
+    assert [u["email"] for u in second["users"]] == ["user1@example.com", "user2@example.com"]
+    rest = api.call("GET", f"/api/v1/users?cursor={second['next_cursor']}", admin).json
+    assert [u["email"] for u in rest["users"]] == ["user3@example.com", "late@example.com"]
+    assert rest["next_cursor"] is None
+
+
+def test_a_page_by_number_carries_the_cursor_to_go_on(api: Api, admin: dict[str, Any]) -> None:
+    for n in range(3):
+        api.register(f"user{n}@example.com")
+    page = api.call("GET", "/api/v1/users?page=1&per_page=2", admin).json
+    assert page["total"] == 4
+    after = api.call("GET", f"/api/v1/users?cursor={page['next_cursor']}&limit=2", admin).json
+    assert [u["email"] for u in after["users"]] == ["user1@example.com", "user2@example.com"]
+    last = api.call("GET", "/api/v1/users?page=2&per_page=2", admin).json
+    assert last["next_cursor"] is None
+    refused = assert_problem(api.call("GET", "/api/v1/users?page=1&cursor=x", admin), 422)
+    assert refused["errors"][0]["loc"] == ["query", "cursor"]
 
 
 def test_list_users_as_non_admin_is_403(api: Api) -> None:

@@ -211,7 +211,7 @@ def test_entities_read_are_copies(uow: UowFactory) -> None:
         assert again.name == "Ada Lovelace"
 
 
-def test_list_page_is_in_id_order_with_offset_and_limit(uow: UowFactory) -> None:
+def test_list_page_is_in_id_order_with_offset_limit_and_keyset(uow: UowFactory) -> None:
     created = [make_user(f"user{n}@example.com") for n in range(7)]
     save(uow, *reversed(created))
     with uow() as work:
@@ -220,6 +220,9 @@ def test_list_page_is_in_id_order_with_offset_and_limit(uow: UowFactory) -> None
         assert [u.id for u in work.users.list_page(3, 3)] == [u.id for u in created[3:6]]
         assert [u.id for u in work.users.list_page(6, 3)] == [created[6].id]
         assert work.users.list_page(7, 3) == []
+        after = created[2].id  # a keyset: what follows that user, no offset walked
+        assert [u.id for u in work.users.list_page(0, 3, "", after)] == [u.id for u in created[3:6]]
+        assert [u.id for u in work.users.list_page(0, 9, "user6", after)] == [created[6].id]
 
 
 def test_count_active_admins(uow: UowFactory) -> None:

@@ -10,6 +10,7 @@ from domain.errors import (
     EmailChangeNeedsConfirmation,
     EmailTaken,
     Forbidden,
+    InvalidCursor,
     InvalidEmail,
     InvalidInput,
     InvalidToken,
@@ -77,6 +78,27 @@ def test_list_users_is_for_admins_and_paginates_in_creation_order(
         "user3@example.com",
     ]  # root and ada came first
     assert core.accounts.list_users(admin, 9, 3).users == []
+
+
+def test_users_by_cursor_go_on_where_a_page_ends_and_only_in_their_filter(
+    core: CoreUnderTest, admin: Caller, ada: Caller
+) -> None:
+    for n in range(5):
+        core.register(f"user{n}@example.com")
+    with pytest.raises(Forbidden):
+        core.accounts.list_users_after(ada)
+    page = core.accounts.list_users(admin, 1, 3)
+    after = core.accounts.list_users_after(admin, 3, page.next_cursor)
+    assert [u.email.value for u in after.users] == [f"user{n}@example.com" for n in (1, 2, 3)]
+    last = core.accounts.list_users_after(admin, 3, after.next_cursor)
+    assert ([u.email.value for u in last.users], last.next_cursor) == (["user4@example.com"], None)
+    assert core.accounts.list_users(admin, 3, 3).next_cursor is None
+    filtered = core.accounts.list_users_after(admin, 1, None, "user")
+    assert [u.email.value for u in filtered.users] == ["user0@example.com"]
+    with pytest.raises(InvalidCursor):  # a cursor of another filter
+        core.accounts.list_users_after(admin, 1, page.next_cursor, "user")
+    with pytest.raises(InvalidInput):
+        core.accounts.list_users_after(admin, 0)
 
 
 @pytest.mark.parametrize(("page", "per_page"), [(0, 20), (10_000_001, 20), (1, 0), (1, 101)])

@@ -134,10 +134,15 @@ class SqlUserRepository:
         # Sessions and refresh tokens go by ON DELETE CASCADE.
         self._db.execute(delete(users).where(users.c.id == user_id))
 
-    def list_page(self, offset: int, limit: int, email_prefix: str = "") -> list[User]:
+    def list_page(
+        self, offset: int, limit: int, email_prefix: str = "", after: UUID | None = None
+    ) -> list[User]:
         # A deferred join: the offset walks the primary-key index alone, and only
         # the page's rows are read from the table, so deep pages stay cheap.
+        # After a cursor's user, the index starts there: no offset to walk.
         ids = _with_email_prefix(select(users.c.id), email_prefix)
+        if after is not None:
+            ids = ids.where(users.c.id > after)
         page = ids.order_by(users.c.id).offset(offset).limit(limit).subquery()
         query = select(users).join(page, users.c.id == page.c.id).order_by(users.c.id)
         return [_user_from_row(row) for row in self._db.execute(query)]
