@@ -13,7 +13,6 @@ from application.audit.listing import AuditPage
 from application.paging import MAX_LIMIT
 from domain.audit import AuditEvent, AuditQuery, DataValue
 
-
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", re.ASCII)
 
 
