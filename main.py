@@ -174,6 +174,11 @@ def database_engine(settings: Settings) -> Engine:
     )
 
 
+def page_cursors(secret_key: str) -> SignedCursors:
+    """Page cursors, signed with a key of their own derived from ``SECRET_KEY``."""
+    return SignedCursors(hashlib.sha256(b"accounts page cursors\0" + secret_key.encode()).digest())
+
+
 def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
     """Choose the adapters and build the core with them."""
     engine = database_engine(settings)
@@ -228,11 +233,8 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             link_lifetimes=link_lifetimes,
             delivery=MailDelivery(batch=MAIL_BATCH, retry_delays=settings.mail_retry_delays),
             email_verification_required=settings.email_verification == "required",
-            # A key of its own for signing page cursors.
             origin=request_origin,
-            cursors=SignedCursors(
-                hashlib.sha256(b"accounts page cursors\0" + settings.secret_key.encode()).digest()
-            ),
+            cursors=page_cursors(settings.secret_key),
         )
     )
     return core, engine, redis_client

@@ -84,6 +84,15 @@ class Run:
         )
 
 
+# What production refuses to start without, besides the keys: mail waits in
+# the outbox (no relay runs in these benchmarks).
+PRODUCTION_MAIL = {
+    "PUBLIC_URL": "https://accounts.bench.example",
+    "MAIL_URL": "smtp://127.0.0.1:2525",
+    "MAIL_FROM": "accounts <no-reply@bench.example>",
+}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -277,6 +286,7 @@ def bench_service(
     prepare(database_url, USERS)
     environment = {
         "APP_ENV": "production",
+        **PRODUCTION_MAIL,
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(48),
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),

@@ -37,7 +37,8 @@ def user_email(number: int) -> str:
 def recreate_database(url: str) -> None:
     target = make_url(url)
     if target.get_backend_name() == "sqlite":
-        Path(target.database or "").unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):  # a stale WAL would be read into the new file
+            Path(f"{target.database}{suffix}").unlink(missing_ok=True)
         return
     server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as connection:

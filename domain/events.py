@@ -13,6 +13,15 @@ from uuid import UUID
 
 from domain.origin import Origin
 
+_NAMES: dict[type, str] = {}  # once per class: every listener and the audit store ask
+
+
+def _name_of(kind: type) -> str:
+    name = _NAMES.get(kind)
+    if name is None:
+        name = _NAMES[kind] = re.sub(r"(?<!^)(?=[A-Z])", "_", kind.__name__).lower()
+    return name
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -22,7 +31,7 @@ class Event:
     @property
     def name(self) -> str:
         """``LoginFailed`` -> ``login_failed``."""
-        return re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+        return _name_of(type(self))
 
     @property
     def stored(self) -> bool:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from werkzeug import Response
 
 from adapters.http_flask.problems import Problem
-from adapters.http_flask.request_id import request_id
+from adapters.http_flask.request_id import request_id_of
 from application.caller import Caller
 from application.core import Core
 from domain.origin import NO_ORIGIN, Origin
@@ -50,10 +50,11 @@ def request_origin() -> Origin:
     if not has_request_context():
         return NO_ORIGIN
     caller: Caller | None = g.get("caller")
+    environ = request.environ  # read as werkzeug's properties would, without building them
     return Origin(
-        ip=request.remote_addr,
-        user_agent=request.user_agent.string or None,
-        request_id=request_id(),
+        ip=environ.get("REMOTE_ADDR"),
+        user_agent=environ.get("HTTP_USER_AGENT") or None,
+        request_id=request_id_of(environ),
         actor_id=caller.user_id if caller else None,
         session_id=caller.session_id if caller else None,
     )

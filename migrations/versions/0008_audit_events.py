@@ -36,8 +36,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     op.create_index("ix_audit_events_user_id_id", "audit_events", ["user_id", "id"])
-    op.create_index("ix_audit_events_type_id", "audit_events", ["type", "id"])
-    op.create_index("ix_audit_events_occurred_at", "audit_events", ["occurred_at"])
     with op.batch_alter_table("reset_requests") as table:
         table.add_column(sa.Column("ip", sa.String(length=45), nullable=True))
         table.add_column(sa.Column("user_agent", sa.String(length=512), nullable=True))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.persistence.sqlalchemy.driver_query import DriverQuery
 from adapters.persistence.sqlalchemy.engine import create_database_engine
-from adapters.persistence.sqlalchemy.tables import sessions, users
+from adapters.persistence.sqlalchemy.tables import audit_events, sessions, users
 from tests.support.servers import server_url
 
 WHEN = datetime(2026, 11, 25, 13, 30, 15, 654321, tzinfo=UTC)
@@ -95,3 +95,28 @@ def test_a_lost_connection_is_invalidated() -> None:
         assert connection.invalidated
     engine.dispose()
     admin.dispose()
+
+
+def test_an_insert_stores_what_sqlalchemy_reads_back_and_commits_alone(
+    backend_engine: Engine,
+) -> None:
+    """The first statement of a transaction: the insert begins it, so the
+    connection's commit is not a no-op."""
+    row = {
+        "id": uuid4(),
+        "type": "login_failed",
+        "occurred_at": WHEN,
+        "user_id": uuid4(),
+        "actor_id": None,
+        "session_id": uuid4(),
+        "ip": "2001:db8::1",
+        "user_agent": "curl/8",
+        "request_id": "3f2c",
+        "data": {"reason": "wrong_password", "fields": ["name"]},
+    }
+    with backend_engine.connect() as connection:
+        DriverQuery(insert(audit_events)).insert(connection, row)
+        connection.commit()
+    with backend_engine.connect() as connection:
+        stored = connection.execute(select(audit_events)).one()
+    assert stored._asdict() == row

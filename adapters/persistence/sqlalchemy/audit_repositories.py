@@ -9,10 +9,12 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Select, delete, insert, select
 
+from adapters.persistence.sqlalchemy.driver_query import DriverQuery
 from adapters.persistence.sqlalchemy.tables import audit_events
 from domain.audit import AuditEvent, AuditQuery
 
-_ADD = insert(audit_events)
+# On the driver's cursor: every sign-in and change writes one (driver_query.py).
+_ADD = DriverQuery(insert(audit_events))
 _c = audit_events.c
 
 
@@ -63,7 +65,8 @@ class SqlAuditEvents:
         self._db = connection
 
     def add(self, events: Sequence[AuditEvent]) -> None:
-        self._db.execute(_ADD, [_row(event) for event in events])
+        for event in events:
+            _ADD.insert(self._db, _row(event))
 
     def newest(self, query: AuditQuery, limit: int, before: UUID | None = None) -> list[AuditEvent]:
         statement = _filtered(select(audit_events), query).order_by(_c.id.desc()).limit(limit)
@@ -81,7 +84,8 @@ class SqlAuditEvents:
 
     def delete_before(self, cutoff: datetime, limit: int) -> int:
         # Ids first, then the delete: MariaDB refuses LIMIT in an IN subquery.
-        old = select(_c.id).where(_c.occurred_at < cutoff).limit(limit)
+        # The oldest first, on the primary key (time order): no index on the time.
+        old = select(_c.id).where(_c.occurred_at < cutoff).order_by(_c.id).limit(limit)
         ids = self._db.execute(old).scalars().all()
         if ids:
             self._db.execute(delete(audit_events).where(_c.id.in_(ids)))
