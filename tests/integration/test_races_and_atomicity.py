@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func, select, update
 
 from adapters.persistence.sqlalchemy import engine as engines
 from adapters.persistence.sqlalchemy.engine import create_database_engine
-from adapters.persistence.sqlalchemy.tables import refresh_tokens, sessions, users
+from adapters.persistence.sqlalchemy.tables import audit_events, refresh_tokens, sessions, users
 from adapters.persistence.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.security.argon2_hasher import PROFILES, Argon2Hasher
 from adapters.security.jwt_access_tokens import JwtAccessTokens
@@ -32,6 +32,7 @@ from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts.password import ChangePasswordCommand
 from application.accounts.register import RegisterCommand
 from application.accounts.users import UpdateUserCommand
+from application.audit.store import StoreAuditEvents
 from application.caller import Caller
 from application.core import Core, Ports, build_core
 from application.mail.reset import PasswordResetCommand
@@ -42,6 +43,7 @@ from application.sessions.tokens import SessionLifetimes
 from domain.errors import ConcurrentUpdate, InvalidLinkToken, StorageUnavailable
 from domain.events import Event
 from domain.mail import MailKind
+from domain.origin import NO_ORIGIN
 from domain.passwords import PasswordPolicy
 from domain.users import Role
 from main import DATABASE_ENGINE, create_app
@@ -116,14 +118,17 @@ def core_over(
     clock: Clock | None = None,
     uow: Callable[..., UnitOfWork] | None = None,
 ) -> Core:
+    clock, ids = clock or SystemClock(), UuidV7Generator()
+    store = StoreAuditEvents(ids, clock, lambda: NO_ORIGIN)
     return build_core(
         Ports(
-            uow=uow or partial(SqlAlchemyUnitOfWork, engine),
+            uow=uow or partial(SqlAlchemyUnitOfWork, engine, writers=[store]),
             hasher=Argon2Hasher(PROFILES["cheapest"]),
             access_tokens=access_tokens or jwt_codec(),
             refresh_tokens=OpaqueRefreshTokens(b"r" * 32),
-            clock=clock or SystemClock(),
-            ids=UuidV7Generator(),
+            clock=clock,
+            ids=ids,
+            origin=lambda: NO_ORIGIN,
             policy=PasswordPolicy(),
             lifetimes=SessionLifetimes(),
             account_attempts=InMemoryAttemptCounter(limit=100, window_seconds=60),
@@ -318,13 +323,20 @@ def test_a_password_change_that_fails_half_way_changes_nothing(engine: Engine) -
     here = core.sessions.login(LoginCommand("a@example.com", PASSWORD))
     elsewhere = core.sessions.login(LoginCommand("a@example.com", PASSWORD))
     caller = core.sessions.authenticate(here.access_token)
-    broken = core_over(engine, uow=lambda: FailingRevocation(SqlAlchemyUnitOfWork(engine)))
+    store = StoreAuditEvents(UuidV7Generator(), SystemClock(), lambda: NO_ORIGIN)
+    broken = core_over(
+        engine, uow=lambda: FailingRevocation(SqlAlchemyUnitOfWork(engine, writers=[store]))
+    )
     with pytest.raises(RuntimeError, match="half way"):
         broken.accounts.change_password(
             caller, ChangePasswordCommand(PASSWORD, "a new passphrase here")
         )
     assert core.sessions.login(LoginCommand("a@example.com", PASSWORD))  # old password still works
     assert core.sessions.authenticate(elsewhere.access_token)  # the other session still alive
+    with engine.connect() as connection:  # and no stored event of a change that never was (S53)
+        stored = connection.execute(select(audit_events.c.type)).scalars().all()
+    assert "password_changed" not in stored
+    assert stored.count("login_succeeded") == 3
 
 
 def test_two_tabs_refreshing_at_once_within_the_grace_stay_logged_in(database_url: str) -> None:
