@@ -13,12 +13,16 @@ from application.audit.listing import AuditPage
 from application.paging import MAX_LIMIT
 from domain.audit import AuditEvent, AuditQuery, DataValue
 
+_UNENCODED_PLUS = re.compile(r" (\d\d:\d\d)$")
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", re.ASCII)
 
 
 def _rfc3339_text(value: object) -> object:
     """Only the text of an RFC 3339 time: pydantic would also take a number
-    of seconds, or a date without a time."""
+    of seconds, or a date without a time. A ``+`` left unencoded in a query
+    string arrives as a space; before an offset it can only have been a ``+``."""
+    if isinstance(value, str):
+        value = _UNENCODED_PLUS.sub(r"+\1", value)
     if not isinstance(value, str) or not _RFC3339.fullmatch(value):
         raise ValueError("an RFC 3339 time with its offset, such as 2026-12-03T10:00:00Z")
     return value

@@ -31,7 +31,7 @@ class ListAuditEvents:
         if not caller.is_admin:
             raise Forbidden("Only admins may read the audit trail.")
         if query.since and query.until and query.since >= query.until:
-            raise InvalidQuery("until", "until is later than since.")
+            raise InvalidQuery("until", "until must be later than since.")
         return _page(self.uow, self.cursors, query, query.listing, limit, cursor)
 
 

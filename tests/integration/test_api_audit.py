@@ -108,6 +108,11 @@ def test_an_admin_filters_the_trail_by_account_type_and_time(
     assert mine[0]["id"] in [e["id"] for e in since]
     until = api.call("GET", f"{EVENTS}?until={quote(newest)}&limit=100", admin).json["events"]
     assert mine[0]["id"] not in [e["id"] for e in until]
+    # An offset's "+" sent unencoded arrives as a space; it is read as the "+" it was.
+    offset = newest.replace("Z", "+00:00")
+    unencoded = api.call("GET", f"{EVENTS}?since={offset}&limit=100", admin)
+    assert unencoded.status_code == 200
+    assert [e["id"] for e in unencoded.json["events"]] == [e["id"] for e in since]
 
 
 def test_an_admins_change_names_the_admin_as_actor(api: Api, admin: dict[str, Any]) -> None:
