@@ -28,7 +28,7 @@ def _rfc3339_text(value: object) -> object:
     return value
 
 
-Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
+Rfc3339Time = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
 
 
 class ActivityQuery(BaseModel):
@@ -41,8 +41,8 @@ class ActivityQuery(BaseModel):
 class AuditEventsQuery(ActivityQuery):
     user_id: UUID | None = Field(default=None, description="the account the events are about")
     type: str | None = Field(default=None, max_length=64, description="say, login_failed")
-    since: Rfc3339 | None = Field(default=None, description="occurred at or after (RFC 3339)")
-    until: Rfc3339 | None = Field(default=None, description="occurred before (RFC 3339)")
+    since: Rfc3339Time | None = Field(default=None, description="occurred at or after (RFC 3339)")
+    until: Rfc3339Time | None = Field(default=None, description="occurred before (RFC 3339)")
 
     def audit_query(self) -> AuditQuery:
         return AuditQuery(self.user_id, self.type, self.since, self.until)

@@ -14,8 +14,9 @@ from typing import Protocol
 
 import click
 from flask import Flask
+from pydantic import TypeAdapter, ValidationError
 
-from adapters.http_flask.audit_schemas import AuditEventResponse
+from adapters.http_flask.audit_schemas import AuditEventResponse, Rfc3339Time
 from adapters.http_flask.docs import document
 from adapters.http_flask.worker import run_every
 from application.accounts.register import RegisterCommand
@@ -26,7 +27,8 @@ from domain.users import Role
 
 
 class Rfc3339(click.ParamType):
-    """A time with its offset, ``2026-12-03T10:00:00Z``: a time without one is ambiguous."""
+    """A time with its offset, ``2026-12-03T10:00:00Z``, read as the API reads
+    ``since`` (a time without an offset is ambiguous)."""
 
     name = "rfc3339"
 
@@ -34,12 +36,12 @@ class Rfc3339(click.ParamType):
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> datetime:
         try:
-            parsed = datetime.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not an RFC 3339 time", param, ctx)
-        if parsed.tzinfo is None:
-            self.fail(f"{value!r} has no offset (add Z for UTC)", param, ctx)
-        return parsed
+            return _RFC3339_TIME.validate_python(value)
+        except ValidationError as error:
+            self.fail(f"{value!r}: {error.errors()[0]['msg']}", param, ctx)
+
+
+_RFC3339_TIME: TypeAdapter[datetime] = TypeAdapter(Rfc3339Time)
 
 
 class Migrations(Protocol):
