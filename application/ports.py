@@ -22,6 +22,7 @@ from domain.mail import (
 )
 from domain.origin import Origin
 from domain.posts import Post
+from domain.second_factors import RecoveryCode, TotpFactor
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -146,6 +147,30 @@ class AuditEventRepository(Protocol):
         """Delete up to ``limit`` events that occurred before ``cutoff``; how many went."""
 
 
+class SecondFactorRepository(Protocol):
+    """An account's TOTP authenticator (its secret sealed) and recovery codes
+    (hashed); both go with the account."""
+
+    def totp(self, user_id: UUID) -> TotpFactor | None: ...
+
+    def put_totp(self, factor: TotpFactor) -> None:
+        """Add the account's authenticator, or replace the one it has."""
+
+    def use_totp_step(self, user_id: UUID, step: int) -> bool:
+        """Record ``step`` as used if it is later than the last one used; False
+        if not: the compare-and-set by which, of two uses of one code, one wins (S47)."""
+
+    def delete_totp(self, user_id: UUID) -> None: ...
+
+    def replace_recovery_codes(self, user_id: UUID, codes: Sequence[RecoveryCode]) -> None:
+        """The account's codes become ``codes``; the old ones die (S48)."""
+
+    def use_recovery_code(self, user_id: UUID, code_hash: str, now: datetime) -> bool:
+        """Spend an unused code; False if there is none of that hash, or it was spent."""
+
+    def unused_recovery_codes(self, user_id: UUID) -> int: ...
+
+
 class LinkTokenRepository(Protocol):
     def add(self, token: LinkToken) -> None: ...
 
@@ -230,6 +255,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditEventRepository: ...
+
+    @property
+    def second_factors(self) -> SecondFactorRepository: ...
 
     def record(self, event: Event) -> None:
         """Keep ``event`` for the commit; a read-only unit of work refuses."""

@@ -28,6 +28,7 @@ from adapters.persistence.memory_mail import (
     InMemoryResetRequests,
 )
 from adapters.persistence.memory_posts import InMemoryPostRepository
+from adapters.persistence.memory_second_factors import InMemorySecondFactors
 from application.events import publish_committed
 from application.ports import Count, EventPublisher, EventWriter
 from domain.audit import AuditEvent
@@ -35,6 +36,7 @@ from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event
 from domain.mail import LinkToken, OutboxMessage, ResetRequest
 from domain.posts import Post
+from domain.second_factors import RecoveryCode, TotpFactor
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -50,6 +52,8 @@ class InMemoryDatabase:
     reset_requests: dict[UUID, ResetRequest] = field(default_factory=dict)
     posts: dict[UUID, Post] = field(default_factory=dict)
     audit_events: dict[UUID, AuditEvent] = field(default_factory=dict)
+    totp_factors: dict[UUID, TotpFactor] = field(default_factory=dict)
+    recovery_codes: dict[tuple[UUID, str], RecoveryCode] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def tables(self) -> InMemoryDatabase:
@@ -105,6 +109,9 @@ class InMemoryUserRepository:
         for post_id, post in list(self._db.posts.items()):
             if post.author_id == user_id:  # ON DELETE CASCADE
                 del self._db.posts[post_id]
+        self._db.totp_factors.pop(user_id, None)  # ON DELETE CASCADE
+        for key in [key for key in self._db.recovery_codes if key[0] == user_id]:
+            del self._db.recovery_codes[key]
         _delete_sessions(
             self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
         )
@@ -233,6 +240,7 @@ class InMemoryUnitOfWork:
         self.reset_requests = InMemoryResetRequests(work)
         self.posts = InMemoryPostRepository(work)
         self.audit = InMemoryAuditEvents(work)
+        self.second_factors = InMemorySecondFactors(work)
 
     def __exit__(
         self,

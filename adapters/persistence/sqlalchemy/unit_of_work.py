@@ -18,6 +18,7 @@ from adapters.persistence.sqlalchemy.mail_repositories import (
 )
 from adapters.persistence.sqlalchemy.post_repositories import SqlPostRepository
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
+from adapters.persistence.sqlalchemy.second_factor_repositories import SqlSecondFactors
 from application.events import publish_committed
 from application.ports import EventPublisher, EventWriter
 from domain.errors import StorageUnavailable
@@ -71,6 +72,7 @@ class SqlAlchemyUnitOfWork:
         self.reset_requests = SqlResetRequests(self._connection)
         self.posts = SqlPostRepository(self._connection)
         self.audit = SqlAuditEvents(self._connection)
+        self.second_factors = SqlSecondFactors(self._connection)
         return self
 
     def _begin(self) -> None:
