@@ -24,10 +24,6 @@ class TotpFactor:
     confirmed_at: datetime | None = None
     last_used_step: int | None = None  # the newest time step accepted: no replay (S47)
 
-    @property
-    def is_active(self) -> bool:
-        return self.confirmed_at is not None
-
 
 @dataclass(frozen=True, slots=True)
 class RecoveryCode:

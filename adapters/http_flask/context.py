@@ -39,7 +39,6 @@ def current_caller() -> Caller:
 def known_caller(caller: Caller) -> Caller:
     """Keep the request's authenticated caller: its log line names the account,
     its stored audit events the actor and session."""
-    g.user_id = str(caller.user_id)
     g.caller = caller
     return caller
 

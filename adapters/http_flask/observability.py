@@ -49,7 +49,7 @@ def init_observability(
                         "path": route,
                         "status": status,
                         "duration_ms": round(seconds * 1000, 2),
-                        "user_id": g.get("user_id"),
+                        "user_id": str(caller.user_id) if (caller := g.get("caller")) else None,
                     }
                 },
             )

@@ -21,6 +21,13 @@ def stored(uow: UowFactory, *users: User) -> None:
         work.commit()
 
 
+def published(uow: UowFactory, *posts: Post) -> None:
+    with uow() as work:
+        for post in posts:
+            work.posts.add(post)
+        work.commit()
+
+
 def make_post(author: User, title: str = "Notes") -> Post:
     return Post(ids.new_id(), author.id, title, "Some *Markdown*\n", NOW, NOW)
 
@@ -29,9 +36,7 @@ def test_a_post_is_kept_as_given(uow: UowFactory) -> None:
     ada = make_user()
     stored(uow, ada)
     post = make_post(ada)
-    with uow() as work:
-        work.posts.add(post)
-        work.commit()
+    published(uow, post)
     with uow(read_only=True) as work:
         assert work.posts.get(post.id) == post
         assert work.posts.get(ids.new_id()) is None
@@ -41,9 +46,7 @@ def test_an_update_based_on_an_old_version_is_refused(uow: UowFactory) -> None:
     ada = make_user()
     stored(uow, ada)
     post = make_post(ada)
-    with uow() as work:
-        work.posts.add(post)
-        work.commit()
+    published(uow, post)
     first, second = replace(post), replace(post)
     first.edit("First", None, NOW + timedelta(seconds=1))
     with uow() as work:
@@ -61,10 +64,7 @@ def test_newest_first_by_keyset_and_by_author(uow: UowFactory) -> None:
     ada, bob = make_user(), make_user("bob@example.com")
     stored(uow, ada, bob)
     written = [make_post(ada if n % 2 else bob, f"Post {n}") for n in range(7)]
-    with uow() as work:
-        for post in written:
-            work.posts.add(post)
-        work.commit()
+    published(uow, *written)
     newest_first = [p.id for p in reversed(written)]
     with uow(read_only=True) as work:
         first = work.posts.newest(3)
@@ -80,11 +80,7 @@ def test_deleting_a_post_and_deleting_its_author(uow: UowFactory) -> None:
     ada, bob = make_user(), make_user("bob@example.com")
     stored(uow, ada, bob)
     adas, bobs = make_post(ada), make_post(bob)
-    with uow() as work:
-        work.posts.add(adas)
-        work.posts.add(bobs)
-        work.posts.add(make_post(ada, "Another"))
-        work.commit()
+    published(uow, adas, bobs, make_post(ada, "Another"))
     with uow() as work:
         work.posts.delete(bobs.id)
         work.users.delete(ada.id)
