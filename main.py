@@ -40,6 +40,7 @@ from adapters.security.cursors import SignedCursors
 from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
+from adapters.security.secret_box import SecretBox, parse_key
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.redis import RedisAttemptCounter
 from application.audit.store import StoreAuditEvents
@@ -97,6 +98,20 @@ def access_token_keys(settings: Settings) -> KeySet:
         )
     except InvalidKey as error:
         raise ConfigError(str(error)) from None
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    """AES-256-GCM under MFA_ENCRYPTION_KEY; the previous keys still open
+    what they sealed, so a rotation locks nobody out."""
+    try:
+        return SecretBox(
+            parse_key(settings.mfa_key),
+            tuple(parse_key(key) for key in settings.mfa_previous_encryption_keys),
+        )
+    except ValueError:
+        raise ConfigError(
+            "MFA_ENCRYPTION_KEY and MFA_PREVIOUS_ENCRYPTION_KEYS are 32 bytes in base64url"
+        ) from None
 
 
 def argon2_parameters(settings: Settings) -> Parameters:
@@ -235,6 +250,9 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             email_verification_required=settings.email_verification == "required",
             origin=request_origin,
             cursors=page_cursors(settings.secret_key),
+            secret_box=secret_box(settings),
+            random=os.urandom,
+            service_name=settings.service_name,
         )
     )
     return core, engine, redis_client

@@ -8,6 +8,8 @@ adapter can judge (key material, hashing profiles) before anything starts.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import secrets
@@ -129,6 +131,9 @@ class Settings:
     jwt_algorithm: str = "HS256"
     jwt_previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
     jwt_private_key: str = field(default="", repr=False)
+    # 32 bytes, base64url: seals TOTP secrets, keys recovery-code digests (S47, S48).
+    mfa_encryption_key: str = field(default="", repr=False)
+    mfa_previous_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     jwt_previous_public_keys: tuple[str, ...] = ()
     browser_idle: timedelta = timedelta(hours=1)  # a browser session not "remembered"
     session_cookie_secure: bool = False  # the pages' cookie; on in production unless set off
@@ -148,6 +153,16 @@ class Settings:
     audit_retention_days: int = 365  # `audit purge` deletes stored events older than this
 
     @property
+    def mfa_key(self) -> str:
+        """``MFA_ENCRYPTION_KEY``; unset outside production, a key derived from
+        ``SECRET_KEY``: second factors work out of the box, and stay readable
+        while that key is kept."""
+        if self.mfa_encryption_key:
+            return self.mfa_encryption_key
+        digest = hashlib.sha256(b"accounts development mfa key\0" + self.secret_key.encode())
+        return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+
+    @property
     def cookie_name(self) -> str:
         """The pages' cookie: ``__Host-`` (HTTPS only, this host only, path /) when secure."""
         return self.session_cookie_name or (
@@ -165,6 +180,8 @@ class Settings:
         if self.env == "production":
             if self.debug:
                 raise ConfigError("debug mode is refused in production")
+            if not self.mfa_encryption_key:
+                raise ConfigError("MFA_ENCRYPTION_KEY must be set in production")
             if self.argon2_profile == "cheapest":
                 raise ConfigError("ARGON2_PROFILE=cheapest is for tests, refused in production")
         if not MIN_PASSWORD_LENGTH <= self.password_min_length <= MAX_PASSWORD_LENGTH:
@@ -206,7 +223,8 @@ class Settings:
             needed.append(("JWT_SECRET_KEY", jwt_secret_key))
         if env == "production":
             needed += [
-                (name, environ.get(name, "")) for name in ("PUBLIC_URL", "MAIL_URL", "MAIL_FROM")
+                (name, environ.get(name, ""))
+                for name in ("PUBLIC_URL", "MAIL_URL", "MAIL_FROM", "MFA_ENCRYPTION_KEY")
             ]
             missing = [name for name, value in needed if not value]
             if missing:
@@ -229,6 +247,8 @@ class Settings:
             ),
             "cors_origins": _list(environ.get("CORS_ORIGINS")),
             "jwt_previous_secret_keys": _list(environ.get("JWT_PREVIOUS_SECRET_KEYS")),
+            "mfa_encryption_key": environ.get("MFA_ENCRYPTION_KEY", ""),
+            "mfa_previous_encryption_keys": _list(environ.get("MFA_PREVIOUS_ENCRYPTION_KEYS")),
             "jwt_private_key": environ.get("JWT_PRIVATE_KEY")
             or _read(environ.get("JWT_PRIVATE_KEY_FILE")),
             "jwt_previous_public_keys": tuple(

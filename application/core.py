@@ -28,12 +28,17 @@ from application.ports import (
     Mailer,
     OriginSource,
     PasswordHasher,
+    RandomBytes,
     RefreshTokens,
+    SecretBox,
     UnitOfWorkFactory,
 )
 from application.posts import Posts
+from application.second_factor_codes import SecondFactorCodes
+from application.second_factors import SecondFactors
 from application.sessions import Sessions
 from application.sessions.password_login import PasswordLogin
+from application.sessions.second_step import SecondStep
 from application.sessions.tokens import SessionLifetimes, TokenIssuer
 from application.throttling import AttemptLimit
 from domain.passwords import PasswordPolicy
@@ -64,6 +69,9 @@ class Ports:
     email_verification_required: bool
     cursors: Cursors
     origin: OriginSource  # where the current change was asked from
+    secret_box: SecretBox  # TOTP secrets sealed, recovery codes digested (MFA_ENCRYPTION_KEY)
+    random: RandomBytes
+    service_name: str  # the issuer an authenticator app shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +83,7 @@ class Core:
     mail: MailFlows
     posts: Posts
     audit: Audit
+    second_factors: SecondFactors
 
 
 def assemble(area: type[Area], dependencies: Mapping[str, object]) -> Area:
@@ -100,6 +109,16 @@ def build_core(ports: Ports) -> Core:
     links = Links(ports.refresh_tokens, ports.link_lifetimes, ports.clock)
     postman = Postman(ports.composer, ports.ids, ports.clock)
     verification = Verification(links, postman, ports.email_verification_required)
+    password_login = PasswordLogin(
+        ports.uow,
+        ports.hasher,
+        ports.clock,
+        account_limit,
+        address_limit,
+        verification,
+        verification_limit,
+    )
+    codes = SecondFactorCodes(ports.secret_box, ports.random, ports.clock)
     dependencies = {field.name: getattr(ports, field.name) for field in fields(ports)} | {
         "issuer": TokenIssuer(ports.access_tokens, ports.refresh_tokens, ports.lifetimes),
         "account_limit": account_limit,
@@ -110,14 +129,16 @@ def build_core(ports: Ports) -> Core:
         "postman": postman,
         "verification": verification,
         "confirmation": PasswordConfirmation(ports.uow, ports.hasher, account_limit, address_limit),
-        "password_login": PasswordLogin(
+        "password_login": password_login,
+        "codes": codes,
+        "second_step": SecondStep(
             ports.uow,
-            ports.hasher,
+            ports.refresh_tokens,
             ports.clock,
+            codes,
+            password_login,
             account_limit,
             address_limit,
-            verification,
-            verification_limit,
         ),
     }
     return Core(
@@ -126,4 +147,5 @@ def build_core(ports: Ports) -> Core:
         mail=assemble(MailFlows, dependencies),
         posts=assemble(Posts, dependencies),
         audit=assemble(Audit, dependencies),
+        second_factors=assemble(SecondFactors, dependencies),
     )

@@ -10,7 +10,7 @@ from datetime import timedelta
 from application.ports import Clock, IdGenerator, MailComposer, RefreshTokens, UnitOfWork
 from domain.errors import InvalidLinkToken
 from domain.events import MailQueued
-from domain.mail import Link, LinkPurpose, LinkToken, Mail, MailKind, OutboxMessage
+from domain.mail import FactorChange, Link, LinkPurpose, LinkToken, Mail, MailKind, OutboxMessage
 from domain.users import User
 
 
@@ -98,6 +98,11 @@ class Postman:
     def password_changed(self, uow: UnitOfWork, user: User) -> None:
         """The notice after every password change and reset (S43)."""
         self.queue(uow, user, Mail(MailKind.PASSWORD_CHANGED, str(user.email), user.name))
+
+    def second_factors_changed(self, uow: UnitOfWork, user: User, change: FactorChange) -> None:
+        """The notice after every change of an account's second factors (S50)."""
+        mail = Mail(MailKind.SECOND_FACTORS_CHANGED, str(user.email), user.name, change=change)
+        self.queue(uow, user, mail)
 
 
 @dataclass(frozen=True, slots=True)

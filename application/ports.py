@@ -22,7 +22,7 @@ from domain.mail import (
 )
 from domain.origin import Origin
 from domain.posts import Post
-from domain.second_factors import RecoveryCode, TotpFactor
+from domain.second_factors import PendingLogin, RecoveryCode, TotpFactor
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -171,6 +171,25 @@ class SecondFactorRepository(Protocol):
     def unused_recovery_codes(self, user_id: UUID) -> int: ...
 
 
+class PendingLoginRepository(Protocol):
+    """Logins waiting for their second step (S49), by their mfa_token's hash."""
+
+    def add(self, pending: PendingLogin) -> None: ...
+
+    def get(self, token_hash: str) -> PendingLogin | None: ...
+
+    def count_try(self, token_hash: str, now: datetime) -> bool:
+        """Count one code tried, before it is judged, if the login is still
+        usable (``PendingLogin.is_usable``); False, counting nothing, if not.
+        A compare-and-set: of concurrent tries, only as many as are left count."""
+
+    def spend(self, token_hash: str, now: datetime) -> bool:
+        """Mark it spent by the login it completes; False if it was already."""
+
+    def delete_ended(self, before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` that ended before ``before``; how many went."""
+
+
 class LinkTokenRepository(Protocol):
     def add(self, token: LinkToken) -> None: ...
 
@@ -259,6 +278,9 @@ class UnitOfWork(Protocol):
     @property
     def second_factors(self) -> SecondFactorRepository: ...
 
+    @property
+    def pending_logins(self) -> PendingLoginRepository: ...
+
     def record(self, event: Event) -> None:
         """Keep ``event`` for the commit; a read-only unit of work refuses."""
 
@@ -280,6 +302,30 @@ EventWriter = Callable[[UnitOfWork, Sequence[Event]], None]
 
 # Where the current change was asked from (the driving adapter knows).
 OriginSource = Callable[[], Origin]
+
+# ``n`` bytes from the operating system's secure generator.
+RandomBytes = Callable[[int], bytes]
+
+
+class SecretBox(Protocol):
+    """Secrets at rest under keys from the environment, which rotate (S47, S48).
+
+    ``context`` binds a sealed secret or a digest to its owner: one copied to
+    another account's row does not open or match there.
+    """
+
+    def seal(self, secret: bytes, context: str) -> str: ...
+
+    def open(self, sealed: str, context: str) -> bytes:
+        """The secret. No key opening it is a broken configuration (a key
+        retired too early), not a user's error: the adapter raises its own."""
+
+    def needs_reseal(self, sealed: str) -> bool:
+        """Sealed under a previous key: open it and seal it again."""
+
+    def digests(self, value: str, context: str) -> tuple[str, ...]:
+        """Keyed digests of ``value``, by the current key first, then each
+        previous one: what is stored is the first; a lookup tries them all."""
 
 
 class UnitOfWorkFactory(Protocol):
@@ -313,7 +359,10 @@ class IssuedAccessToken:
 
 
 class AccessTokens(Protocol):
-    def issue(self, user_id: UUID, session_id: UUID, now: datetime) -> IssuedAccessToken: ...
+    def issue(
+        self, user_id: UUID, session_id: UUID, now: datetime, amr: Sequence[str] = ("pwd",)
+    ) -> IssuedAccessToken:
+        """A signed token for the session, carrying how its login was proved (``amr``)."""
 
     def decode(self, token: str) -> AccessClaims:
         """Verify a token and return its claims; raise ``InvalidToken`` otherwise."""

@@ -29,7 +29,7 @@ from uuid import UUID
 from sqlalchemy import Column, ColumnElement, Engine, create_engine, select
 
 from adapters.persistence.sqlalchemy.tables import audit_events, posts, users
-from bench.run_bench import HOST, PRODUCTION_MAIL, RESULTS, Run, gunicorn, login, wrk
+from bench.run_bench import HOST, PRODUCTION_REQUIRED, RESULTS, Run, gunicorn, login, wrk
 from bench.seed_users import ADMIN_EMAIL, DEFAULT_URL, PASSWORD, user_email
 from domain.audit import AuditQuery
 from main import page_cursors
@@ -79,7 +79,7 @@ def main() -> None:
     ]
     environment = {
         "APP_ENV": "production",
-        **PRODUCTION_MAIL,
+        **PRODUCTION_REQUIRED,
         "DATABASE_URL": args.database_url,
         "SECRET_KEY": secret_key,
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),

@@ -86,10 +86,11 @@ class Run:
 
 # What production refuses to start without, besides the keys: mail waits in
 # the outbox (no relay runs in these benchmarks).
-PRODUCTION_MAIL = {
+PRODUCTION_REQUIRED = {
     "PUBLIC_URL": "https://accounts.bench.example",
     "MAIL_URL": "smtp://127.0.0.1:2525",
     "MAIL_FROM": "accounts <no-reply@bench.example>",
+    "MFA_ENCRYPTION_KEY": "YmVuY2ggbWZhIGtleSwgbm90IGEgc2VjcmV0ISEhISE",
 }
 
 
@@ -286,7 +287,7 @@ def bench_service(
     prepare(database_url, USERS)
     environment = {
         "APP_ENV": "production",
-        **PRODUCTION_MAIL,
+        **PRODUCTION_REQUIRED,
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(48),
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),

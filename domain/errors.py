@@ -222,3 +222,54 @@ class InvalidQuery(InvalidInput):
 
     code = "invalid_query"
     location = "query"
+
+
+class InvalidMfaCode(DomainError):
+    """A code given to turn a second factor on or off is not the authenticator's."""
+
+    code = "invalid_mfa_code"
+
+    def __init__(self, message: str = "This code is not right; try the current one.") -> None:
+        super().__init__(message)
+
+
+class SecondStepFailed(DomainError):
+    """A login's second step failed: a wrong code, or an mfa_token unknown,
+    spent, expired or out of tries (S49). Answered like a wrong code."""
+
+    code = "second_step_failed"
+
+    def __init__(self, message: str = "This code is not right; try the current one.") -> None:
+        super().__init__(message)
+
+
+class SecondStepExpired(SecondStepFailed):
+    """The mfa_token is unknown, spent, expired or out of tries: only a new
+    password step goes on from here."""
+
+    def __init__(self) -> None:
+        super().__init__("This sign-in has expired or was used up; start again with your password.")
+
+
+class SecondFactorAlreadyEnabled(DomainError):
+    code = "second_factor_already_enabled"
+
+    def __init__(self) -> None:
+        super().__init__("An authenticator is already on; turn it off first to change it.")
+
+
+class SecondFactorNotEnabled(DomainError):
+    code = "second_factor_not_enabled"
+
+    def __init__(self) -> None:
+        super().__init__("No authenticator is on for this account.")
+
+
+class EmailUnverified(DomainError):
+    """A second factor needs an address proved first: it is how a locked-out
+    person gets back in (S50)."""
+
+    code = "email_unverified"
+
+    def __init__(self) -> None:
+        super().__init__("Verify your email address before you turn on a second factor.")

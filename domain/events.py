@@ -55,7 +55,7 @@ class LoginSucceeded(Event):
 @dataclass(frozen=True, slots=True)
 class LoginFailed(Event):
     user_id: UUID | None
-    reason: str  # unknown_email, wrong_password, inactive
+    reason: str  # unknown_email, wrong_password, inactive, wrong_code (a second step's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +166,41 @@ class EmailChanged(Event):
 @dataclass(frozen=True, slots=True)
 class EmailChangeUndone(Event):
     user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class SecondFactorEnabled(Event):
+    user_id: UUID
+    method: str  # totp
+
+
+@dataclass(frozen=True, slots=True)
+class SecondFactorDisabled(Event):
+    user_id: UUID
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecondFactorsReset(Event):
+    """An admin removed every second factor of an account."""
+
+    user_id: UUID
+    by: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryCodesMade(Event):
+    """A new set of recovery codes; the old set died with it (S48)."""
+
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryCodeUsed(Event):
+    subject_acts: ClassVar[bool] = True
+
+    user_id: UUID
+    left: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,16 @@ class MailKind(StrEnum):
     EMAIL_CHANGING = "email_changing"  # to the old address, with the undo link
     PASSWORD_CHANGED = "password_changed"  # noqa: S105  (a kind of mail)
     NO_ACCOUNT = "no_account"  # a reset asked for an address of no active account
+    SECOND_FACTORS_CHANGED = "second_factors_changed"  # S50: every change, and an admin's reset
+
+
+class FactorChange(StrEnum):
+    """What a ``SECOND_FACTORS_CHANGED`` mail tells."""
+
+    TOTP_ENABLED = "totp_enabled"
+    TOTP_DISABLED = "totp_disabled"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+    RESET_BY_ADMIN = "reset_by_admin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,7 @@ class Mail:
     name: str
     link: Link | None = None
     new_email: str | None = None  # the address an email change goes to
+    change: FactorChange | None = None  # what a second-factors mail tells
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ class Session:
     kind: SessionKind = SessionKind.API
     token_hash: str | None = None
     idle_timeout: timedelta | None = None
+    amr: tuple[str, ...] = ("pwd",)  # how the login was proved (RFC 8176), as tokens carry it
 
     @classmethod
     def start(
@@ -58,6 +59,7 @@ class Session:
         *,
         browser_token_hash: str | None = None,
         idle_timeout: timedelta | None = None,
+        amr: tuple[str, ...] = ("pwd",),
     ) -> Session:
         """A new session, good for ``lifetime`` from ``now`` however often it is
         used; a browser's (with its token's hash) also ends after ``idle_timeout`` unused."""
@@ -72,6 +74,7 @@ class Session:
             kind=SessionKind.API if browser_token_hash is None else SessionKind.BROWSER,
             token_hash=browser_token_hash,
             idle_timeout=idle_timeout,
+            amr=amr,
         )
 
     def is_active(self, now: datetime) -> bool:

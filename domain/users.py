@@ -102,6 +102,8 @@ class User:
     """Bumped by every stored change; a write based on an older version is refused."""
     email_verified: bool = False
     """The account proved it receives mail at ``email``; a new email starts unproved."""
+    mfa_enabled: bool = False
+    """A second factor (an authenticator or a passkey) is asked for at login."""
 
     @property
     def is_admin(self) -> bool:
@@ -141,6 +143,14 @@ class User:
         if self.email_verified:
             return False
         self.email_verified = True
+        self.updated_at = now
+        return True
+
+    def require_second_factor(self, required: bool, now: datetime) -> bool:
+        """Turn the second step of login on or off; whether that changed anything."""
+        if self.mfa_enabled == required:
+            return False
+        self.mfa_enabled = required
         self.updated_at = now
         return True
 

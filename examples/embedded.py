@@ -21,6 +21,7 @@ from adapters.security.cursors import SignedCursors
 from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
+from adapters.security.secret_box import SecretBox
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts.register import RegisterCommand
@@ -29,7 +30,7 @@ from application.core import Core, Ports, build_core
 from application.mail.relay import MailDelivery
 from application.mailing import LinkLifetimes
 from application.sessions.login import LoginCommand
-from application.sessions.tokens import SessionLifetimes
+from application.sessions.tokens import SessionLifetimes, TokenPair
 from domain.events import Event
 from domain.mail import RETRY_DELAYS
 from domain.origin import NO_ORIGIN, Origin
@@ -88,6 +89,9 @@ def embedded_core() -> Core:
             delivery=MailDelivery(batch=50, retry_delays=RETRY_DELAYS),
             email_verification_required=False,
             cursors=SignedCursors(secrets.token_bytes(32)),
+            secret_box=SecretBox(secrets.token_bytes(32)),
+            random=secrets.token_bytes,
+            service_name="embedded",
         )
     )
 
@@ -101,6 +105,8 @@ def main() -> None:
         core.sessions.login(LoginCommand("ada@example.com", password, user_agent=device))
         print(f"logged in on the {device}")
     tokens = core.sessions.login(LoginCommand("ada@example.com", password, user_agent="desk"))
+    if not isinstance(tokens, TokenPair):  # an account with a second factor: a second step
+        raise SystemExit("this example's account has no second factor")
     caller = core.sessions.authenticate(tokens.access_token)
     sessions = core.sessions.list_sessions(caller)
     print(f"{len(sessions)} sessions:")

@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from adapters.http_flask import audit, auth, docs, health, mail_flows, posts, users
+from adapters.http_flask import audit, auth, docs, health, mail_flows, posts, second_factors, users
 from adapters.http_flask.cli import Migrations, init_cli
 from adapters.http_flask.context import EXTENSION
 from adapters.http_flask.edge_headers import EdgeHeaders
@@ -87,7 +87,16 @@ def build_app(
             max_age=600,
         )
 
-    for blueprint in (auth.bp, mail_flows.bp, users.bp, posts.bp, audit.bp, health.bp, docs.spec):
+    for blueprint in (
+        auth.bp,
+        mail_flows.bp,
+        users.bp,
+        second_factors.bp,
+        posts.bp,
+        audit.bp,
+        health.bp,
+        docs.spec,
+    ):
         app.register_blueprint(blueprint)
     if pages is not None:
         init_pages(app, pages)

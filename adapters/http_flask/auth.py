@@ -27,10 +27,12 @@ from adapters.http_flask.schemas import (
     TokenResponse,
     UserResponse,
 )
+from adapters.http_flask.second_factor_schemas import LoginSecondStepRequest, SecondStepResponse
 from application.accounts.password import ChangePasswordCommand
 from application.accounts.register import RegisterCommand
 from application.sessions.login import LoginCommand
 from application.sessions.refresh import RefreshCommand
+from application.sessions.second_step import SecondStepCommand, SecondStepRequired
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 TAGS = ("auth",)
@@ -65,8 +67,8 @@ def register() -> Response:
 @bp.post("/login")
 @documented(
     Operation(
-        "Log in: exchange an email and password for tokens",
-        {200: TokenResponse},
+        "Log in: exchange an email and password for tokens (202: a second factor is due)",
+        {200: TokenResponse, 202: SecondStepResponse},
         body=LoginRequest,
         errors=(401, 429),
         tags=TAGS,
@@ -75,8 +77,27 @@ def register() -> Response:
 def login() -> Response:
     body = parse_body(LoginRequest)
     user_agent, ip = client_info()
-    tokens = core().sessions.login(LoginCommand(body.email, body.password, user_agent, ip))
-    return json_response(TokenResponse.of(tokens))
+    result = core().sessions.login(LoginCommand(body.email, body.password, user_agent, ip))
+    if isinstance(result, SecondStepRequired):
+        return json_response(SecondStepResponse.of(result), 202)
+    return json_response(TokenResponse.of(result))
+
+
+@bp.post("/login/mfa")
+@documented(
+    Operation(
+        "Log in, second step: an mfa_token and a TOTP code or a recovery code",
+        {200: TokenResponse},
+        body=LoginSecondStepRequest,
+        errors=(401, 429),
+        tags=TAGS,
+    )
+)
+def login_second_step() -> Response:
+    body = parse_body(LoginSecondStepRequest)
+    user_agent, ip = client_info()
+    command = SecondStepCommand(body.mfa_token, body.proof(), user_agent, ip)
+    return json_response(TokenResponse.of(core().sessions.login_second_step(command)))
 
 
 @bp.post("/refresh")

@@ -26,10 +26,12 @@ _CONVERTERS = {"uuid": {"type": "string", "format": "uuid"}, "default": {"type":
 _STATUS_TEXT = {
     200: "OK",
     201: "Created",
-    202: "Accepted: the mail is in the outbox, and the relay delivers it",
+    202: "Accepted: the mail is in the outbox, and the relay delivers it; at login, "
+    "the password was right and a second factor is due (no tokens yet)",
     204: "No Content",
     400: "The body is not valid JSON, a token was sent in the query string, "
-    "or a mailed link's token is unknown, expired or spent (invalid-link-token)",
+    "a mailed link's token is unknown, expired or spent (invalid-link-token), "
+    "or a second factor's code is not right (invalid-mfa-code)",
     401: "Missing, invalid or expired credentials",
     403: "Not allowed for this caller",
     404: "Not found",

@@ -46,6 +46,11 @@ DOMAIN_PROBLEMS: dict[str, tuple[int, str, str]] = {
         "email-change-needs-confirmation",
         "Email change needs confirmation",
     ),
+    "invalid_mfa_code": (400, "invalid-mfa-code", "Invalid code"),
+    "second_step_failed": (401, "invalid-mfa-code", "Invalid code"),
+    "second_factor_already_enabled": (409, "already-enabled", "Second factor already on"),
+    "second_factor_not_enabled": (409, "not-enabled", "No second factor"),
+    "email_unverified": (403, "email-not-verified", "Email not verified"),
 }
 RETRY_AFTER_SECONDS = "5"
 

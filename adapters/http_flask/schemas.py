@@ -188,6 +188,7 @@ class UserResponse(BaseModel):
     role: Role
     is_active: bool
     email_verified: bool = Field(description="The account proved it receives mail at email.")
+    mfa_enabled: bool = Field(description="A second factor is asked for at login.")
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -200,6 +201,7 @@ class UserResponse(BaseModel):
             role=user.role,
             is_active=user.is_active,
             email_verified=user.email_verified,
+            mfa_enabled=user.mfa_enabled,
             created_at=user.created_at,
             updated_at=user.updated_at,
         )

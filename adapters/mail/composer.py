@@ -7,7 +7,7 @@ from datetime import timedelta
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from application.mailing import LinkLifetimes
-from domain.mail import ComposedMail, Mail, MailKind
+from domain.mail import ComposedMail, FactorChange, Mail, MailKind
 
 SUBJECTS = {
     MailKind.VERIFY_EMAIL: "Verify your email address",
@@ -16,6 +16,18 @@ SUBJECTS = {
     MailKind.EMAIL_CHANGING: "Your email address is changing",
     MailKind.PASSWORD_CHANGED: "Your password was changed",
     MailKind.NO_ACCOUNT: "About resetting a password",
+    MailKind.SECOND_FACTORS_CHANGED: "Your sign-in settings were changed",
+}
+# What a second-factors mail says happened, after "Hello <name>,".
+CHANGES = {
+    FactorChange.TOTP_ENABLED: "An authenticator app was turned on for your account: "
+    "signing in now asks for its code after your password.",
+    FactorChange.TOTP_DISABLED: "The authenticator app of your account was turned off: "
+    "signing in asks only for your password again.",
+    FactorChange.RECOVERY_CODES_RENEWED: "New recovery codes were made for your account; "
+    "the old ones no longer work.",
+    FactorChange.RESET_BY_ADMIN: "An administrator removed the second factors of your "
+    "account: signing in asks only for your password until you turn one on again.",
 }
 
 
@@ -53,6 +65,7 @@ class JinjaMailComposer:
             "link": None,
             "valid_for": None,
             "home": self._public_url + "/",
+            "change": CHANGES[mail.change] if mail.change is not None else None,
         }
         if mail.link is not None:
             context["link"] = f"{self._public_url}/{mail.link.purpose.value}/{mail.link.token}"

@@ -28,7 +28,7 @@ from adapters.persistence.memory_mail import (
     InMemoryResetRequests,
 )
 from adapters.persistence.memory_posts import InMemoryPostRepository
-from adapters.persistence.memory_second_factors import InMemorySecondFactors
+from adapters.persistence.memory_second_factors import InMemoryPendingLogins, InMemorySecondFactors
 from application.events import publish_committed
 from application.ports import Count, EventPublisher, EventWriter
 from domain.audit import AuditEvent
@@ -36,7 +36,7 @@ from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event
 from domain.mail import LinkToken, OutboxMessage, ResetRequest
 from domain.posts import Post
-from domain.second_factors import RecoveryCode, TotpFactor
+from domain.second_factors import PendingLogin, RecoveryCode, TotpFactor
 from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
 
@@ -54,6 +54,7 @@ class InMemoryDatabase:
     audit_events: dict[UUID, AuditEvent] = field(default_factory=dict)
     totp_factors: dict[UUID, TotpFactor] = field(default_factory=dict)
     recovery_codes: dict[tuple[UUID, str], RecoveryCode] = field(default_factory=dict)
+    pending_logins: dict[str, PendingLogin] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def tables(self) -> InMemoryDatabase:
@@ -112,6 +113,9 @@ class InMemoryUserRepository:
         self._db.totp_factors.pop(user_id, None)  # ON DELETE CASCADE
         for key in [key for key in self._db.recovery_codes if key[0] == user_id]:
             del self._db.recovery_codes[key]
+        for token_hash, pending in list(self._db.pending_logins.items()):
+            if pending.user_id == user_id:
+                del self._db.pending_logins[token_hash]
         _delete_sessions(
             self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
         )
@@ -241,6 +245,7 @@ class InMemoryUnitOfWork:
         self.posts = InMemoryPostRepository(work)
         self.audit = InMemoryAuditEvents(work)
         self.second_factors = InMemorySecondFactors(work)
+        self.pending_logins = InMemoryPendingLogins(work)
 
     def __exit__(
         self,

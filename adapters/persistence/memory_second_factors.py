@@ -1,4 +1,4 @@
-"""In-memory second factors: two tables of ``memory.InMemoryDatabase``."""
+"""In-memory second factors and pending logins: tables of ``memory.InMemoryDatabase``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.second_factors import RecoveryCode, TotpFactor
+from domain.second_factors import PendingLogin, RecoveryCode, TotpFactor
 
 if TYPE_CHECKING:
     from adapters.persistence.memory import InMemoryDatabase
@@ -55,3 +55,35 @@ class InMemorySecondFactors:
             for (owner, _), code in self._db.recovery_codes.items()
             if owner == user_id and code.used_at is None
         )
+
+
+class InMemoryPendingLogins:
+    def __init__(self, db: InMemoryDatabase) -> None:
+        self._db = db
+
+    def add(self, pending: PendingLogin) -> None:
+        self._db.pending_logins[pending.token_hash] = copy.copy(pending)
+
+    def get(self, token_hash: str) -> PendingLogin | None:
+        pending = self._db.pending_logins.get(token_hash)
+        return copy.copy(pending) if pending is not None else None
+
+    def count_try(self, token_hash: str, now: datetime) -> bool:
+        pending = self._db.pending_logins.get(token_hash)
+        if pending is None or not pending.is_usable(now):
+            return False
+        self._db.pending_logins[token_hash] = replace(pending, tries=pending.tries + 1)
+        return True
+
+    def spend(self, token_hash: str, now: datetime) -> bool:
+        pending = self._db.pending_logins.get(token_hash)
+        if pending is None or pending.spent_at is not None:
+            return False
+        self._db.pending_logins[token_hash] = replace(pending, spent_at=now)
+        return True
+
+    def delete_ended(self, before: datetime, limit: int) -> int:
+        ended = [h for h, p in self._db.pending_logins.items() if p.ended_before(before)][:limit]
+        for token_hash in ended:
+            del self._db.pending_logins[token_hash]
+        return len(ended)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -68,11 +69,14 @@ class JwtAccessTokens:
         self._leeway = leeway.total_seconds()
         self._verified: dict[str, tuple[AccessClaims, int, int]] = {}
 
-    def issue(self, user_id: UUID, session_id: UUID, now: datetime) -> IssuedAccessToken:
+    def issue(
+        self, user_id: UUID, session_id: UUID, now: datetime, amr: Sequence[str] = ("pwd",)
+    ) -> IssuedAccessToken:
         issued_at = int(now.timestamp())
         claims = {
             "sub": str(user_id),
             "sid": str(session_id),
+            "amr": list(amr),  # RFC 8176: resource servers may ask for a second factor
             "iat": issued_at,
             "nbf": issued_at,
             "exp": issued_at + self._lifetime,

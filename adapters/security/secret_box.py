@@ -7,6 +7,9 @@ keys still open what they sealed while the current one seals everything new
 (``needs_reseal`` tells the caller to write a secret again under it). The
 row's identity goes in as associated data: a sealed secret copied into
 another account's row does not open there.
+
+Digests (S48: recovery codes) are HMAC-SHA-256 under a key derived from each
+encryption key: a copy of the database alone cannot test a guessed code.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -54,12 +58,16 @@ class SecretBox:
             raise ValueError(f"encryption keys have {KEY_BYTES} bytes")
         self._current = _key_id(key)
         self._keys = {_key_id(k): AESGCM(k) for k in (*previous, key)}
+        # Current first: what is stored; then the previous keys, for lookups.
+        self._digest_keys = [
+            (_key_id(k), hmac.new(k, b"accounts digest key", hashlib.sha256).digest())
+            for k in (key, *previous)
+        ]
 
     def seal(self, secret: bytes, context: str) -> str:
         nonce = os.urandom(NONCE_BYTES)
         sealed = self._keys[self._current].encrypt(nonce, secret, context.encode())
-        body = base64.urlsafe_b64encode(nonce + sealed).rstrip(b"=").decode()
-        return f"{VERSION}.{self._current}.{body}"
+        return f"{VERSION}.{self._current}.{_base64url(nonce + sealed)}"
 
     def open(self, sealed: str, context: str) -> bytes:
         version, _, rest = sealed.partition(".")
@@ -76,3 +84,15 @@ class SecretBox:
     def needs_reseal(self, sealed: str) -> bool:
         """Sealed under a previous key: open it and seal it again."""
         return sealed.split(".", 2)[1:2] != [self._current]
+
+    def digests(self, value: str, context: str) -> tuple[str, ...]:
+        """``<key id>.<HMAC, base64url>`` under each key, the current one first."""
+        message = f"{context}\n{value}".encode()
+        return tuple(
+            f"{key_id}.{_base64url(hmac.new(mac_key, message, hashlib.sha256).digest())}"
+            for key_id, mac_key in self._digest_keys
+        )
+
+
+def _base64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

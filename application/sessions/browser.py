@@ -8,13 +8,16 @@ token in a cookie instead of API tokens; only the token's hash is stored (S35).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 from uuid import UUID
 
 from application.caller import Caller
 from application.ports import Clock, IdGenerator, RefreshTokens, UnitOfWorkFactory
 from application.sessions.password_login import PasswordLogin
+from application.sessions.second_step import SecondStep, SecondStepCommand, SecondStepRequired
 from application.sessions.tokens import SessionLifetimes
 from domain.errors import InvalidToken
+from domain.second_factors import PendingLogin
 from domain.sessions import Session, SessionKind
 from domain.users import User
 
@@ -47,29 +50,92 @@ class SignIn:
     """
 
     password_login: PasswordLogin
+    second_step: SecondStep
     refresh_tokens: RefreshTokens  # the same 256-bit opaque tokens, hashed with SHA-256
     lifetimes: SessionLifetimes
     clock: Clock
     ids: IdGenerator
 
-    def __call__(self, command: SignInCommand) -> BrowserSignIn:
+    def __call__(self, command: SignInCommand) -> BrowserSignIn | SecondStepRequired:
         checked = self.password_login.check(command.email, command.password, command.ip)
+        if checked.user.mfa_enabled:
+            return self.second_step.begin(checked, command.remember, command.user_agent, command.ip)
         token = self.refresh_tokens.generate()
-        session = Session.start(
-            self.ids.new_id(),
-            checked.user.id,
-            self.clock.now(),
-            self.lifetimes.session,
-            command.user_agent,
-            command.ip,
-            browser_token_hash=self.refresh_tokens.hash(token),
-            idle_timeout=(
-                self.lifetimes.refresh_token if command.remember else self.lifetimes.browser_idle
-            ),
+        session = browser_session(
+            self, token, checked.user.id, command.remember, command.user_agent, command.ip
         )
         return self.password_login.open(
             checked, session, lambda _uow, user, _now: BrowserSignIn(token, session.id, user)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SignInSecondStep:
+    """Finish a browser's sign-in with a second factor: the session it opens
+    records the factors used (``amr``) and the "remember me" of the password step."""
+
+    second_step: SecondStep
+    refresh_tokens: RefreshTokens
+    lifetimes: SessionLifetimes
+    clock: Clock
+    ids: IdGenerator
+
+    def __call__(self, command: SecondStepCommand) -> BrowserSignIn:
+        token = self.refresh_tokens.generate()
+
+        def start(pending: PendingLogin, amr: tuple[str, ...]) -> Session:
+            return browser_session(
+                self,
+                token,
+                pending.user_id,
+                bool(pending.remember),
+                command.user_agent,
+                command.ip,
+                amr,
+            )
+
+        return self.second_step.finish(
+            command,
+            True,
+            start,
+            lambda _uow, session, user, _now: BrowserSignIn(token, session.id, user),
+        )
+
+
+class _StartsBrowserSessions(Protocol):
+    @property
+    def refresh_tokens(self) -> RefreshTokens: ...
+    @property
+    def lifetimes(self) -> SessionLifetimes: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def ids(self) -> IdGenerator: ...
+
+
+def browser_session(
+    use_case: _StartsBrowserSessions,
+    token: str,
+    user_id: UUID,
+    remember: bool,
+    user_agent: str | None,
+    ip: str | None,
+    amr: tuple[str, ...] = ("pwd",),
+) -> Session:
+    """A new browser session for ``token``: not remembered, it ends after
+    ``browser_idle`` unused; remembered, after the refresh token's idle limit."""
+    lifetimes = use_case.lifetimes
+    return Session.start(
+        use_case.ids.new_id(),
+        user_id,
+        use_case.clock.now(),
+        lifetimes.session,
+        user_agent,
+        ip,
+        browser_token_hash=use_case.refresh_tokens.hash(token),
+        idle_timeout=lifetimes.refresh_token if remember else lifetimes.browser_idle,
+        amr=amr,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from application.ports import Clock, IdGenerator
 from application.sessions.password_login import PasswordLogin
+from application.sessions.second_step import SecondStep, SecondStepCommand, SecondStepRequired
 from application.sessions.tokens import TokenIssuer, TokenPair
+from domain.second_factors import PendingLogin
 from domain.sessions import Session
 
 
@@ -18,15 +20,19 @@ class LoginCommand:
 
 @dataclass(frozen=True, slots=True)
 class Login:
-    """Exchange an email and password for a new API session's tokens."""
+    """Exchange an email and password for a new API session's tokens, or, for
+    an account with a second factor, for an ``mfa_token`` (``LoginSecondStep``)."""
 
     password_login: PasswordLogin
+    second_step: SecondStep
     issuer: TokenIssuer
     clock: Clock
     ids: IdGenerator
 
-    def __call__(self, command: LoginCommand) -> TokenPair:
+    def __call__(self, command: LoginCommand) -> TokenPair | SecondStepRequired:
         checked = self.password_login.check(command.email, command.password, command.ip)
+        if checked.user.mfa_enabled:
+            return self.second_step.begin(checked, None, command.user_agent, command.ip)
         session = Session.start(
             self.ids.new_id(),
             checked.user.id,
@@ -37,4 +43,33 @@ class Login:
         )
         return self.password_login.open(
             checked, session, lambda uow, user, now: self.issuer.issue(uow, session, user, now)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LoginSecondStep:
+    """Exchange an ``mfa_token`` and a second factor for the API session's tokens."""
+
+    second_step: SecondStep
+    issuer: TokenIssuer
+    clock: Clock
+    ids: IdGenerator
+
+    def __call__(self, command: SecondStepCommand) -> TokenPair:
+        def start(pending: PendingLogin, amr: tuple[str, ...]) -> Session:
+            return Session.start(
+                self.ids.new_id(),
+                pending.user_id,
+                self.clock.now(),
+                self.issuer.lifetimes.session,
+                command.user_agent,
+                command.ip,
+                amr=amr,
+            )
+
+        return self.second_step.finish(
+            command,
+            False,
+            start,
+            lambda uow, session, user, now: self.issuer.issue(uow, session, user, now),
         )

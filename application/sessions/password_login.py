@@ -64,7 +64,8 @@ class PasswordLogin:
             self._fail(user.id, "wrong_password")
         if not user.is_active:
             self._fail(user.id, "inactive")
-        self.account_limit.reset(account)
+        if not user.mfa_enabled:  # else only the second step proves the login (S49)
+            self.account_limit.reset(account)
         if self.verification.required and not user.email_verified:
             self._ask_for_verification(user)
         upgraded = (

@@ -72,5 +72,5 @@ class TokenIssuer:
 
     def reissue(self, session: Session, user: User, refresh_token: str, now: datetime) -> TokenPair:
         """A new access token beside an already stored refresh token."""
-        access = self.access_tokens.issue(user.id, session.id, now)
+        access = self.access_tokens.issue(user.id, session.id, now, session.amr)
         return TokenPair(access.token, refresh_token, access.expires_in, user)

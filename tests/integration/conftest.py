@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from alembic import command
 from flask import Flask
+from playwright.sync_api import Browser as Chromium
+from playwright.sync_api import sync_playwright
 from redis import Redis
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
@@ -118,3 +120,14 @@ def base_url(app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def chrome(chromium: str) -> Iterator[Chromium]:
+    """Headless Chromium, the system's (never a downloaded one)."""
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()

@@ -14,7 +14,7 @@ from flask import Flask
 import main
 import settings
 from settings import ConfigError, Settings
-from tests.support.api import PRODUCTION_MAIL, Api, make_settings
+from tests.support.api import PRODUCTION_REQUIRED, Api, make_settings
 
 STRONG = "x" * 32
 
@@ -36,7 +36,7 @@ def test_settings_come_from_the_environment() -> None:
             "PASSWORD_REQUIRE_COMPOSITION": "true",
             "ARGON2_PROFILE": "owasp-minimum",
             "LOG_LEVEL": "debug",
-            **PRODUCTION_MAIL,
+            **PRODUCTION_REQUIRED,
         }
     )
     assert settings.env == "production"
@@ -71,7 +71,7 @@ def test_s18_s34_production_refuses_missing_short_or_unsafe_settings(
     environ: dict[str, str], reason: str
 ) -> None:
     with pytest.raises(ConfigError, match=reason):
-        main.load_settings({"APP_ENV": "production", **PRODUCTION_MAIL, **environ})
+        main.load_settings({"APP_ENV": "production", **PRODUCTION_REQUIRED, **environ})
 
 
 def test_unknown_environment_and_bad_lifetimes_are_refused() -> None:
@@ -130,7 +130,7 @@ def test_s34_gunicorn_refuses_once_instead_of_respawning_workers() -> None:
             "APP_ENV": "production",
             "SECRET_KEY": "short",
             "PATH": "/usr/bin:/bin",
-            **PRODUCTION_MAIL,
+            **PRODUCTION_REQUIRED,
         },
         capture_output=True,
         text=True,
@@ -190,7 +190,7 @@ def test_create_app_without_settings_refuses_in_one_line_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("APP_ENV", "production")
-    for name, value in PRODUCTION_MAIL.items():
+    for name, value in PRODUCTION_REQUIRED.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SECRET_KEY", STRONG)
     monkeypatch.setenv("JWT_SECRET_KEY", STRONG)

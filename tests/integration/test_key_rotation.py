@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import (
 from adapters.security.jwt_keys import KeySet
 from main import access_token_keys, create_app, load_settings
 from settings import ConfigError, Settings
-from tests.support.api import PRODUCTION_MAIL, Api, assert_problem, make_settings
+from tests.support.api import PRODUCTION_REQUIRED, Api, assert_problem, make_settings
 
 OLD, NEW = "o" * 40, "n" * 40
 
@@ -67,7 +67,7 @@ def test_eddsa_keys_from_pem_files(database_url: str, tmp_path: Path) -> None:
             "JWT_ALGORITHM": "EdDSA",
             "JWT_PRIVATE_KEY_FILE": str(private),
             "DATABASE_URL": database_url,
-            **PRODUCTION_MAIL,
+            **PRODUCTION_REQUIRED,
         }
     )
     api = Api(create_app(settings).test_client())
@@ -109,5 +109,5 @@ def test_a_private_key_from_the_environment_and_previous_keys_from_files(tmp_pat
 def test_s18_bad_key_settings_refuse_to_start(environ: dict[str, str], reason: str) -> None:
     with pytest.raises(ConfigError, match=reason):
         load_settings(
-            {"APP_ENV": "production", "SECRET_KEY": "s" * 32, **PRODUCTION_MAIL, **environ}
+            {"APP_ENV": "production", "SECRET_KEY": "s" * 32, **PRODUCTION_REQUIRED, **environ}
         )

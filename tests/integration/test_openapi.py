@@ -12,7 +12,7 @@ from adapters.http_flask.cli import openapi_text
 from adapters.http_flask.routing import is_api_path
 from main import create_app
 from settings import ROOT
-from tests.support.api import PRODUCTION_MAIL, Api, assert_problem, make_settings
+from tests.support.api import PRODUCTION_REQUIRED, Api, assert_problem, make_settings
 
 UNDOCUMENTED = {"/metrics", "/api/v1/openapi.json", "/static/<path:filename>"}
 
@@ -96,7 +96,7 @@ def test_docs_are_off_in_production_unless_asked_for(database_url: str) -> None:
 def test_api_docs_default_on_in_development_off_in_production() -> None:
     from settings import Settings
 
-    secrets = {"SECRET_KEY": "s" * 32, "JWT_SECRET_KEY": "j" * 32, **PRODUCTION_MAIL}
+    secrets = {"SECRET_KEY": "s" * 32, "JWT_SECRET_KEY": "j" * 32, **PRODUCTION_REQUIRED}
     assert Settings.from_env(secrets).api_docs
     assert not Settings.from_env({**secrets, "APP_ENV": "production"}).api_docs
     assert Settings.from_env({**secrets, "APP_ENV": "production", "API_DOCS": "1"}).api_docs

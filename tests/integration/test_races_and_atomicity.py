@@ -48,7 +48,7 @@ from domain.passwords import PasswordPolicy
 from domain.users import Role
 from main import DATABASE_ENGINE, create_app
 from tests.support.api import PASSWORD, Api, make_settings, together
-from tests.support.core import mail_ports
+from tests.support.core import mail_ports, second_factor_ports
 from tests.support.fakes import RecordingMailer, link_in
 from tests.support.servers import BACKENDS, migrated_database
 
@@ -84,10 +84,12 @@ class BrokenTokens:
     def __init__(self, working: AccessTokens, fail: bool = True) -> None:
         self.working, self.fail = working, fail
 
-    def issue(self, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime) -> IssuedAccessToken:
+    def issue(
+        self, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime, amr: Any = ("pwd",)
+    ) -> IssuedAccessToken:
         if self.fail:
             raise RuntimeError("token service down")
-        return self.working.issue(user_id, session_id, now)
+        return self.working.issue(user_id, session_id, now, amr)
 
     def decode(self, token: str) -> Any:
         return self.working.decode(token)
@@ -134,6 +136,7 @@ def core_over(
             account_attempts=InMemoryAttemptCounter(limit=100, window_seconds=60),
             address_attempts=InMemoryAttemptCounter(limit=1000, window_seconds=60),
             **mail_ports(RecordingMailer()),
+            **second_factor_ports(),
         )
     )
 

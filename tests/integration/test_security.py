@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
 import threading
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.persistence.sqlalchemy.tables import users
 from main import create_app
 from tests.support.api import PASSWORD, Api, assert_problem, make_settings
+from tests.support.timing import alternating_medians
 
 LOGIN = "/api/v1/auth/login"
 REFRESH = "/api/v1/auth/refresh"
@@ -44,31 +43,17 @@ def test_s9_unknown_email_wrong_password_and_inactive_account_answer_alike(
 
 
 def test_s10_unknown_email_costs_a_hash(database_url: str) -> None:
-    """Medians within 15%, with the OWASP-minimum argon2id profile (real work, ~20 ms).
-
-    The two kinds of attempt alternate, so a change in the host's load hits
-    both alike, and each is measured in the CPU time of the thread serving it
-    (the test client serves in this thread): that is where the two paths could
-    differ, while wall time also counts whatever else the host is running.
-    """
+    """Medians within 15%, with the OWASP-minimum argon2id profile (real
+    work, ~20 ms), measured by ``alternating_medians``."""
     settings = make_settings(database_url, argon2_profile="owasp-minimum", login_throttle_limit=100)
     client = create_app(settings).test_client()
     Api(client).register()
-    samples: dict[str, list[float]] = {"ada@example.com": [], "nobody@example.com": []}
 
-    def attempt(email: str) -> float:
-        start = time.thread_time()
+    def attempt(email: str, _: int) -> None:
         response = client.post(LOGIN, json={"email": email, "password": "wrong password"})
-        spent = (time.thread_time() - start) * 1000
         assert response.status_code == 401
-        return spent
 
-    for email in samples:  # warm up both paths
-        attempt(email)
-    for _ in range(20):
-        for email, spent in samples.items():
-            spent.append(attempt(email))
-    known, unknown = (statistics.median(spent) for spent in samples.values())
+    known, unknown = alternating_medians(attempt, ["ada@example.com", "nobody@example.com"], 20)
     assert abs(known - unknown) / known < 0.15, (known, unknown)
 
 
@@ -82,25 +67,16 @@ def test_s42_a_reset_costs_the_same_for_known_and_unknown_addresses(database_url
     rounds = 25
     for n in range(rounds + 1):
         assert api.register(f"known{n}@example.com").status_code == 201
-    samples: dict[str, list[float]] = {"known": [], "unknown": []}
     bodies = []
 
-    def request(kind: str, n: int) -> float:
-        start = time.thread_time()
+    def request(kind: str, n: int) -> None:
         response = client.post(
             "/api/v1/auth/password-reset", json={"email": f"{kind}{n}@example.com"}
         )
-        spent = (time.thread_time() - start) * 1000
         assert response.status_code == 202
         bodies.append(response.get_data())
-        return spent
 
-    for kind in samples:  # warm up both paths
-        request(kind, rounds)
-    for n in range(rounds):
-        for kind, spent in samples.items():
-            spent.append(request(kind, n))
-    known, unknown = (statistics.median(spent) for spent in samples.values())
+    known, unknown = alternating_medians(request, ["known", "unknown"], rounds)
     assert abs(known - unknown) / known < 0.15, (known, unknown)
     assert len(set(bodies)) == 1
 

@@ -15,11 +15,13 @@ from settings import Settings
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of length"
 T = TypeVar("T")
-# What production requires for mail, in the environment's names and the settings'.
-PRODUCTION_MAIL = {
+# What production requires besides the signing keys, in the environment's
+# names and the settings': mail, and the key of second factors.
+PRODUCTION_REQUIRED = {
     "PUBLIC_URL": "https://accounts.example",
     "MAIL_URL": "smtp://127.0.0.1:2525",
     "MAIL_FROM": "accounts <no-reply@accounts.example>",
+    "MFA_ENCRYPTION_KEY": "bW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1tbW0",
 }
 
 
@@ -32,7 +34,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "api_docs": True,
     }
     if overrides.get("env") == "production":
-        values |= {name.lower(): value for name, value in PRODUCTION_MAIL.items()}
+        values |= {name.lower(): value for name, value in PRODUCTION_REQUIRED.items()}
     return Settings(**(values | overrides))
 
 

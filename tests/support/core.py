@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from typing import Any
 from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.security.cursors import SignedCursors
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
+from adapters.security.secret_box import SecretBox
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts import Accounts
 from application.accounts.register import RegisterCommand
@@ -71,7 +73,9 @@ class CoreUnderTest:
         return self.core.accounts.register(RegisterCommand(email, "Ada Lovelace", PASSWORD, role))
 
     def login(self, email: str = "ada@example.com", password: str = PASSWORD) -> TokenPair:
-        return self.core.sessions.login(LoginCommand(email, password, "pytest", "127.0.0.1"))
+        tokens = self.core.sessions.login(LoginCommand(email, password, "pytest", "127.0.0.1"))
+        assert isinstance(tokens, TokenPair), tokens
+        return tokens
 
     def caller(self, tokens: TokenPair) -> Caller:
         return self.core.sessions.authenticate(tokens.access_token)
@@ -110,6 +114,11 @@ def mail_ports(
     }
 
 
+def second_factor_ports() -> dict[str, Any]:
+    """The second-factor fields of ``Ports``: a fixed key, real randomness."""
+    return {"secret_box": SecretBox(b"m" * 32), "random": os.urandom, "service_name": "accounts"}
+
+
 def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnderTest:
     """The core on in-memory adapters; ``overrides`` replace any of its ``Ports``,
     ``writers`` are in-transaction event writers run before the audit store's."""
@@ -134,6 +143,7 @@ def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnde
         account_attempts=InMemoryAttemptCounter(limit=10, window_seconds=900),
         address_attempts=InMemoryAttemptCounter(limit=1000, window_seconds=900),
         **mail_ports(mailer, clock.seconds),
+        **second_factor_ports(),
     )
     ports = replace(ports, **overrides)
     return CoreUnderTest(build_core(ports), ports, db, hasher, clock, events, mailer, origin)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -71,8 +72,12 @@ class FakeAccessTokens:
     def __init__(self, lifetime_seconds: int = 900) -> None:
         self.lifetime_seconds = lifetime_seconds
 
-    def issue(self, user_id: UUID, session_id: UUID, now: datetime) -> IssuedAccessToken:
-        return IssuedAccessToken(f"{user_id}.{session_id}.{now.timestamp()}", self.lifetime_seconds)
+    def issue(
+        self, user_id: UUID, session_id: UUID, now: datetime, amr: Sequence[str] = ("pwd",)
+    ) -> IssuedAccessToken:
+        """``<user>.<session>.<time>.<amr, joined by +>``."""
+        token = f"{user_id}.{session_id}.{now.timestamp()}.{'+'.join(amr)}"
+        return IssuedAccessToken(token, self.lifetime_seconds)
 
     def decode(self, token: str) -> AccessClaims:
         try:
@@ -105,6 +110,8 @@ class PlainComposer:
         lines = [f"{mail.kind.value} for {mail.name}"]
         if mail.new_email is not None:
             lines.append(f"new address: {mail.new_email}")
+        if mail.change is not None:
+            lines.append(f"change: {mail.change.value}")
         if mail.link is not None:
             lines.append(f"{self.BASE}/{mail.link.purpose.value}/{mail.link.token}")
         return ComposedMail(subject=mail.kind.value, text="\n".join(lines) + "\n")

@@ -84,10 +84,17 @@ def test_issued_token_round_trips_with_every_claim() -> None:
     header = jwt.get_unverified_header(issued.token)
     payload = jwt.decode(issued.token, KEY, algorithms=["HS256"], audience="accounts")
     assert header == {"alg": "HS256", "typ": "at+jwt", "kid": KID}
-    assert set(payload) == set(REQUIRED_CLAIMS)
+    assert set(payload) == {*REQUIRED_CLAIMS, "amr"}
+    assert payload["amr"] == ["pwd"]  # RFC 8176: a password alone
     assert payload["exp"] - payload["iat"] == issued.expires_in == 900
     decoded = codec().decode(issued.token)
     assert (decoded.user_id, decoded.session_id) == (user_id, session_id)
+
+
+def test_a_token_carries_the_methods_its_login_was_proved_by() -> None:
+    issued = codec().issue(uuid.uuid4(), uuid.uuid4(), datetime.now(UTC), ("pwd", "otp"))
+    payload = jwt.decode(issued.token, KEY, algorithms=["HS256"], audience="accounts")
+    assert payload["amr"] == ["pwd", "otp"]
 
 
 def test_each_token_has_its_own_jti() -> None:

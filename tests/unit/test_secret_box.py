@@ -57,3 +57,16 @@ def test_keys_are_32_bytes_of_base64url() -> None:
             parse_key(bad)
     with pytest.raises(ValueError, match="32 bytes"):
         SecretBox(b"k" * 16)
+
+
+def test_digests_are_keyed_bound_to_their_context_and_survive_a_rotation() -> None:
+    before = SecretBox(OLD).digests("7k2m-q9xd-4hrt", "user-1")
+    assert len(before) == 1
+    assert len(before[0]) <= 64  # recovery_codes.code_hash
+    assert SecretBox(OLD).digests("7k2m-q9xd-4hrt", "user-1") == before  # deterministic
+    assert SecretBox(NEW).digests("7k2m-q9xd-4hrt", "user-1") != before  # keyed
+    assert SecretBox(OLD).digests("7k2m-q9xd-4hrt", "user-2") != before  # bound
+    assert SecretBox(OLD).digests("7k2m-q9xd-4hrx", "user-1") != before
+    rotated = SecretBox(NEW, previous=(OLD,)).digests("7k2m-q9xd-4hrt", "user-1")
+    assert rotated[0] == SecretBox(NEW).digests("7k2m-q9xd-4hrt", "user-1")[0]
+    assert rotated[1:] == before  # a code stored before the rotation still matches

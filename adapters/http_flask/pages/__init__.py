@@ -14,7 +14,15 @@ from datetime import timedelta
 
 from flask import Blueprint, Flask
 
-from adapters.http_flask.pages import account, admin, dev_mail, mail, posts, public
+from adapters.http_flask.pages import (
+    account,
+    admin,
+    dev_mail,
+    mail,
+    posts,
+    public,
+    second_factors,
+)
 from adapters.http_flask.pages.browser_session import init_browser_sessions
 from adapters.http_flask.pages.errors import init_error_pages
 from adapters.http_flask.pages.security import (
@@ -53,7 +61,7 @@ def init_pages(app: Flask, config: PagesConfig) -> None:
     pages = Blueprint("pages", __name__)
     pages.before_request(refuse_cross_site_posts)
     pages.after_request(add_page_csp)
-    for blueprint in (public.bp, account.bp, admin.bp, mail.bp, posts.bp):
+    for blueprint in (public.bp, account.bp, second_factors.bp, admin.bp, mail.bp, posts.bp):
         pages.register_blueprint(blueprint)
     if config.dev_mailbox:
         pages.register_blueprint(dev_mail.bp)

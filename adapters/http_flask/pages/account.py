@@ -12,7 +12,7 @@ from adapters.http_flask.pages.activity import in_words
 from adapters.http_flask.pages.browser_session import end_browser_session, redirect_to, signed_in
 from adapters.http_flask.pages.errors import retry_after, show_error
 from adapters.http_flask.pages.forms import (
-    DeleteAccountForm,
+    CurrentPasswordForm,
     NameForm,
     PasswordChangeForm,
     SessionsForm,
@@ -107,7 +107,7 @@ def sessions() -> Page:
 
 @bp.route("/delete", methods=["GET", "POST"])
 def delete() -> Page:
-    form = DeleteAccountForm()
+    form = CurrentPasswordForm()
     if form.validate_on_submit():
         command = DeleteOwnAccountCommand(text(form.current_password), ip=client_info()[1])
         try:

@@ -22,6 +22,7 @@ Words = Callable[[dict[str, DataValue]], str | None]
 _FAILED_SIGN_IN = {
     "wrong_password": "Failed sign-in: wrong password",
     "inactive": "Sign-in refused: the account is deactivated",
+    "wrong_code": "Failed sign-in: wrong second-factor code",
 }
 _MAIL_SENT = {
     "verify_email": "Verification email sent",
@@ -32,6 +33,7 @@ _CHECK_FAILED = {
     "password_change": "to change the password",
     "email_change": "to change the email address",
     "account_deletion": "to delete the account",
+    "second_factor": "to change the second factors",
 }
 
 
@@ -62,6 +64,11 @@ WORDS: dict[str, Words] = {
     "email_change_requested": lambda _: "Email change requested",
     "email_changed": lambda _: "Email address changed",
     "email_change_undone": lambda _: "Email change undone",
+    "second_factor_enabled": lambda _: "Authenticator app turned on",
+    "second_factor_disabled": lambda _: "Authenticator app turned off",
+    "second_factors_reset": lambda _: "Second factors removed",
+    "recovery_codes_made": lambda _: "New recovery codes made",
+    "recovery_code_used": lambda data: f"Signed in with a recovery code ({data.get('left')} left)",
 }
 
 

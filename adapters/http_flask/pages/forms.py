@@ -61,12 +61,6 @@ class PasswordChangeForm(PageForm):
     )
 
 
-class DeleteAccountForm(PageForm):
-    current_password = PasswordField(
-        "Current password", render_kw={"autocomplete": "current-password", "required": True}
-    )
-
-
 class SessionsForm(PageForm):
     """One session to end (``session_id``), or, empty, every session."""
 
@@ -105,3 +99,33 @@ class ButtonForm(PageForm):
 class PostForm(PageForm):
     title = StringField("Title", render_kw={"required": True})
     content = TextAreaField("Content", render_kw={"required": True})
+
+
+class SecondStepForm(PageForm):
+    """A login's second step: the authenticator's code, or a recovery code."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    recovery_code = StringField("Recovery code", render_kw={"autocomplete": "off"})
+
+
+class TotpForm(PageForm):
+    """Turning the authenticator on (its first code) or off (a code or a recovery code)."""
+
+    current_password = PasswordField(
+        "Current password", render_kw={"autocomplete": "current-password", "required": True}
+    )
+    code = StringField(
+        "Code from your authenticator app",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "required": True},
+    )
+
+
+class CurrentPasswordForm(PageForm):
+    """An action confirmed by the password alone (deleting the account, new recovery codes)."""
+
+    current_password = PasswordField(
+        "Current password", render_kw={"autocomplete": "current-password", "required": True}
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request
+from functools import partial
+
+from flask import Blueprint, flash, render_template, request, session
 from flask_login import current_user, login_required
 from werkzeug import Response
 
@@ -14,11 +16,14 @@ from adapters.http_flask.pages.browser_session import (
     start_browser_session,
 )
 from adapters.http_flask.pages.errors import retry_after, show_error
-from adapters.http_flask.pages.forms import SignInForm, SignUpForm, text
+from adapters.http_flask.pages.forms import SecondStepForm, SignInForm, SignUpForm, text
 from adapters.http_flask.pages.next_url import safe_next
 from application.accounts.register import RegisterCommand
+from application.second_factor_codes import Proof
 from application.sessions.browser import SignInCommand
-from domain.errors import DomainError, EmailNotVerified, EmailTaken
+from application.sessions.second_step import SecondStepCommand, SecondStepRequired
+from domain.errors import DomainError, EmailNotVerified, EmailTaken, SecondStepExpired
+from domain.second_factors import Method
 
 bp = Blueprint(
     "public",
@@ -29,6 +34,7 @@ bp = Blueprint(
 )
 
 Page = Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]
+SECOND_STEP = "second_step"  # the session cookie's key of a sign-in waiting for its second factor
 
 
 @bp.get("/")
@@ -58,6 +64,8 @@ def sign_up() -> Page:
     except DomainError as error:
         status = show_error(form, error, "email" if isinstance(error, EmailTaken) else None)
         return render_template("pages/sign_up.html", form=form), status, retry_after(error)
+    if isinstance(signed, SecondStepRequired):  # only if the account changed meanwhile
+        return _await_second_step(signed, False, "/account")
     start_browser_session(signed, remember=False)
     flash(f"Welcome, {signed.user.name}. Your account is ready.")
     return redirect_to("/account")
@@ -80,8 +88,59 @@ def sign_in() -> Page:
         status = show_error(form, error)
         html = render_template("pages/sign_in.html", form=form, next_path=next_path)
         return html, status, retry_after(error)
+    if isinstance(signed, SecondStepRequired):
+        return _await_second_step(signed, bool(form.remember.data), next_path)
     start_browser_session(signed, remember=form.remember.data)
     return redirect_to(next_path)
+
+
+def _await_second_step(required: SecondStepRequired, remember: bool, next_path: str) -> Response:
+    session[SECOND_STEP] = {
+        "token": required.mfa_token,
+        "methods": [method.value for method in required.methods],
+        "remember": remember,
+        "next": next_path,
+    }
+    return redirect_to("/sign-in/second-factor")
+
+
+@bp.route("/sign-in/second-factor", methods=["GET", "POST"])
+def second_factor() -> Page:
+    """The second step of a sign-in whose password was right: its mfa_token
+    waits in this browser's session cookie, which nothing else can read."""
+    pending = session.get(SECOND_STEP)
+    if not isinstance(pending, dict):
+        flash("Sign in with your password first.")
+        return redirect_to("/sign-in")
+    form = SecondStepForm()
+    by_recovery_code = request.values.get("method") == Method.RECOVERY_CODE.value
+    page = partial(
+        render_template,
+        "pages/second_factor.html",
+        form=form,
+        by_recovery_code=by_recovery_code,
+        methods=pending["methods"],
+    )
+    if not form.validate_on_submit():
+        return page()
+    field = "recovery_code" if by_recovery_code else "code"
+    proof = Proof(
+        Method.RECOVERY_CODE if by_recovery_code else Method.TOTP, text(getattr(form, field))
+    )
+    user_agent, ip = client_info()
+    try:
+        signed = core().sessions.sign_in_second_step(
+            SecondStepCommand(pending["token"], proof, user_agent, ip)
+        )
+    except SecondStepExpired as error:
+        session.pop(SECOND_STEP, None)
+        flash(error.message)
+        return redirect_to("/sign-in")
+    except DomainError as error:
+        status = show_error(form, error, field)
+        return page(), status, retry_after(error)
+    start_browser_session(signed, remember=pending["remember"])
+    return redirect_to(pending["next"])
 
 
 @bp.post("/sign-out")

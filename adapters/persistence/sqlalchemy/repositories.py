@@ -42,6 +42,7 @@ def _user_from_row(row: Any) -> User:
         updated_at=row.updated_at,
         version=row.version,
         email_verified=row.email_verified,
+        mfa_enabled=row.mfa_enabled,
     )
 
 
@@ -57,6 +58,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "updated_at": user.updated_at,
         "version": user.version,
         "email_verified": user.email_verified,
+        "mfa_enabled": user.mfa_enabled,
     }
 
 
@@ -191,6 +193,7 @@ def _session_from_row(row: Any) -> Session:
             if row.idle_timeout_seconds is not None
             else None
         ),
+        amr=tuple(row.amr.split()),
     )
 
 
@@ -209,6 +212,7 @@ def _session_values(session: Session) -> dict[str, Any]:
         "idle_timeout_seconds": (
             int(session.idle_timeout.total_seconds()) if session.idle_timeout is not None else None
         ),
+        "amr": " ".join(session.amr),
     }
 
 

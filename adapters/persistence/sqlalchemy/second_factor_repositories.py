@@ -1,4 +1,5 @@
-"""Second factors over SQLAlchemy Core: the TOTP authenticators and recovery codes."""
+"""Second factors over SQLAlchemy Core: the TOTP authenticators, recovery codes
+and the logins waiting for their second step."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from uuid import UUID
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
-from adapters.persistence.sqlalchemy.tables import recovery_codes, totp_factors
-from domain.second_factors import RecoveryCode, TotpFactor
+from adapters.persistence.sqlalchemy.tables import pending_logins, recovery_codes, totp_factors
+from domain.second_factors import MFA_TOKEN_TRIES, PendingLogin, RecoveryCode, TotpFactor
 
 _t = totp_factors.c
 _r = recovery_codes.c
+_p = pending_logins.c
 
 
 def _factor(row: Any) -> TotpFactor:
@@ -93,3 +95,75 @@ class SqlSecondFactors:
             .where(_r.user_id == user_id, _r.used_at.is_(None))
         )
         return int(self._db.execute(query).scalar_one())
+
+
+class SqlPendingLogins:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, pending: PendingLogin) -> None:
+        self._db.execute(
+            insert(pending_logins).values(
+                token_hash=pending.token_hash,
+                user_id=pending.user_id,
+                created_at=pending.created_at,
+                expires_at=pending.expires_at,
+                password_stamp=pending.password_stamp,
+                remember=pending.remember,
+                user_agent=pending.user_agent,
+                ip=pending.ip,
+                tries=pending.tries,
+                spent_at=pending.spent_at,
+            )
+        )
+
+    def get(self, token_hash: str) -> PendingLogin | None:
+        row = self._db.execute(select(pending_logins).where(_p.token_hash == token_hash)).first()
+        if row is None:
+            return None
+        return PendingLogin(
+            token_hash=row.token_hash,
+            user_id=row.user_id,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            password_stamp=row.password_stamp,
+            remember=row.remember,
+            user_agent=row.user_agent,
+            ip=row.ip,
+            tries=row.tries,
+            spent_at=row.spent_at,
+        )
+
+    def count_try(self, token_hash: str, now: datetime) -> bool:
+        # One statement: of concurrent tries, the database lets as many
+        # through as are left, never more (S49).
+        statement = (
+            update(pending_logins)
+            .where(
+                _p.token_hash == token_hash,
+                _p.spent_at.is_(None),
+                _p.tries < MFA_TOKEN_TRIES,
+                _p.expires_at > now,
+            )
+            .values(tries=_p.tries + 1)
+        )
+        return self._db.execute(statement).rowcount == 1
+
+    def spend(self, token_hash: str, now: datetime) -> bool:
+        statement = (
+            update(pending_logins)
+            .where(_p.token_hash == token_hash, _p.spent_at.is_(None))
+            .values(spent_at=now)
+        )
+        return self._db.execute(statement).rowcount == 1
+
+    def delete_ended(self, before: datetime, limit: int) -> int:
+        ended = (
+            select(_p.token_hash)
+            .where(or_(_p.spent_at < before, _p.expires_at < before))
+            .limit(limit)
+        )
+        hashes = list(self._db.execute(ended).scalars())
+        if hashes:
+            self._db.execute(delete(pending_logins).where(_p.token_hash.in_(hashes)))
+        return len(hashes)

@@ -72,6 +72,7 @@ users = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, server_default=text("1")),
     Column("email_verified", Boolean, nullable=False, server_default=text("false")),
+    Column("mfa_enabled", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint("role IN ('user', 'admin')", name="role"),
 )
 
@@ -89,6 +90,7 @@ sessions = Table(
     Column("kind", String(16), nullable=False, server_default=text("'api'")),
     Column("token_hash", String(64), nullable=True, unique=True),  # a browser's cookie, hashed
     Column("idle_timeout_seconds", Integer, nullable=True),
+    Column("amr", String(32), nullable=False, server_default=text("'pwd'")),  # RFC 8176, spaced
     CheckConstraint("kind IN ('api', 'browser')", name="kind"),
 )
 
@@ -213,4 +215,19 @@ recovery_codes = Table(
     Column("code_hash", String(64), primary_key=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime, nullable=True),
+)
+
+pending_logins = Table(
+    "pending_logins",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # of the mfa_token, never the token
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),  # purging
+    Column("password_stamp", String(64), nullable=False),
+    Column("remember", Boolean, nullable=True),  # None: the API's login
+    Column("user_agent", String(512), nullable=True),
+    Column("ip", String(45), nullable=True),
+    Column("tries", Integer, nullable=False),
+    Column("spent_at", UTCDateTime, nullable=True),
 )

@@ -18,7 +18,10 @@ from adapters.persistence.sqlalchemy.mail_repositories import (
 )
 from adapters.persistence.sqlalchemy.post_repositories import SqlPostRepository
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
-from adapters.persistence.sqlalchemy.second_factor_repositories import SqlSecondFactors
+from adapters.persistence.sqlalchemy.second_factor_repositories import (
+    SqlPendingLogins,
+    SqlSecondFactors,
+)
 from application.events import publish_committed
 from application.ports import EventPublisher, EventWriter
 from domain.errors import StorageUnavailable
@@ -73,6 +76,7 @@ class SqlAlchemyUnitOfWork:
         self.posts = SqlPostRepository(self._connection)
         self.audit = SqlAuditEvents(self._connection)
         self.second_factors = SqlSecondFactors(self._connection)
+        self.pending_logins = SqlPendingLogins(self._connection)
         return self
 
     def _begin(self) -> None:
