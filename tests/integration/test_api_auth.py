@@ -26,6 +26,7 @@ def test_register_answers_201_with_the_user_and_its_location(api: Api) -> None:
         "role",
         "is_active",
         "email_verified",
+        "mfa_enabled",
         "created_at",
         "updated_at",
     }
@@ -83,7 +84,8 @@ def test_access_token_has_the_documented_header_and_claims(api: Api) -> None:
     header = jwt.get_unverified_header(tokens["access_token"])
     claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
     assert (header["alg"], header["typ"]) == ("HS256", "at+jwt")
-    assert set(claims) == {"sub", "sid", "iat", "nbf", "exp", "iss", "aud", "jti"}
+    assert set(claims) == {"sub", "sid", "iat", "nbf", "exp", "iss", "aud", "jti", "amr"}
+    assert claims["amr"] == ["pwd"]
     assert claims["sub"] == tokens["user"]["id"]
     assert claims["exp"] - claims["iat"] == 900
     assert abs(claims["iat"] - time.time()) < 60

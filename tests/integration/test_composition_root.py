@@ -112,7 +112,7 @@ def test_s34_production_start_fails_with_a_one_line_reason(tmp_path: Path) -> No
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "accounts: refusing to start: SECRET_KEY and JWT_SECRET_KEY and PUBLIC_URL and MAIL_URL"
-        " and MAIL_FROM must be set in production"
+        " and MAIL_FROM and MFA_ENCRYPTION_KEY must be set in production"
     ]
 
 

@@ -100,7 +100,10 @@ def test_the_built_message_has_both_parts_and_a_stable_message_id() -> None:
         ({"mail_url": "sendmail://x"}, "MAIL_URL"),
         ({"email_verification": "sometimes"}, "EMAIL_VERIFICATION"),
         ({"mail_retry_delays": (timedelta(0),)}, "MAIL_RETRY_DELAYS_SECONDS"),
-        ({"env": "production", "mail_url": "dev://"}, "refused in production"),
+        (
+            {"env": "production", "mail_url": "dev://", "mfa_encryption_key": "m" * 32},
+            "refused in production",
+        ),
     ],
 )
 def test_mail_settings_are_checked_at_start(overrides: dict[str, object], reason: str) -> None:
