@@ -41,6 +41,7 @@ from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.security.secret_box import SecretBox, parse_key
+from adapters.security.webauthn_relying_party import WebAuthnRelyingParty
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.redis import RedisAttemptCounter
 from application.audit.store import StoreAuditEvents
@@ -253,6 +254,7 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             secret_box=secret_box(settings),
             random=os.urandom,
             service_name=settings.service_name,
+            webauthn=WebAuthnRelyingParty(settings.public_url, settings.service_name),
         )
     )
     return core, engine, redis_client

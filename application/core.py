@@ -17,6 +17,7 @@ from application.audit import Audit
 from application.mail import MailFlows
 from application.mail.relay import MailDelivery
 from application.mailing import LinkLifetimes, Links, Postman, Verification
+from application.passkey_ceremonies import PasskeyCeremonies
 from application.password_confirmation import PasswordConfirmation
 from application.ports import (
     AccessTokens,
@@ -32,11 +33,13 @@ from application.ports import (
     RefreshTokens,
     SecretBox,
     UnitOfWorkFactory,
+    WebAuthn,
 )
 from application.posts import Posts
 from application.second_factor_codes import SecondFactorCodes
 from application.second_factors import SecondFactors
 from application.sessions import Sessions
+from application.sessions.passkey_login import PasskeyAlone
 from application.sessions.password_login import PasswordLogin
 from application.sessions.second_step import SecondStep
 from application.sessions.tokens import SessionLifetimes, TokenIssuer
@@ -72,6 +75,7 @@ class Ports:
     secret_box: SecretBox  # TOTP secrets sealed, recovery codes digested (MFA_ENCRYPTION_KEY)
     random: RandomBytes
     service_name: str  # the issuer an authenticator app shows
+    webauthn: WebAuthn  # passkeys, for the origin of PUBLIC_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +122,8 @@ def build_core(ports: Ports) -> Core:
         verification,
         verification_limit,
     )
-    codes = SecondFactorCodes(ports.secret_box, ports.random, ports.clock)
+    ceremonies = PasskeyCeremonies(ports.webauthn, ports.random, ports.clock)
+    codes = SecondFactorCodes(ports.secret_box, ports.random, ports.clock, ceremonies)
     dependencies = {field.name: getattr(ports, field.name) for field in fields(ports)} | {
         "issuer": TokenIssuer(ports.access_tokens, ports.refresh_tokens, ports.lifetimes),
         "account_limit": account_limit,
@@ -131,6 +136,10 @@ def build_core(ports: Ports) -> Core:
         "confirmation": PasswordConfirmation(ports.uow, ports.hasher, account_limit, address_limit),
         "password_login": password_login,
         "codes": codes,
+        "ceremonies": ceremonies,
+        "passkey_alone": PasskeyAlone(
+            ports.uow, ceremonies, ports.webauthn, password_login, address_limit
+        ),
         "second_step": SecondStep(
             ports.uow,
             ports.refresh_tokens,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -21,6 +21,7 @@ from domain.mail import (
     ResetRequest,
 )
 from domain.origin import Origin
+from domain.passkeys import Passkey, WebAuthnChallenge
 from domain.posts import Post
 from domain.second_factors import PendingLogin, RecoveryCode, TotpFactor
 from domain.sessions import RefreshToken, Session
@@ -190,6 +191,37 @@ class PendingLoginRepository(Protocol):
         """Delete at most ``limit`` that ended before ``before``; how many went."""
 
 
+class PasskeyRepository(Protocol):
+    """An account's passkeys, and the challenges of the ceremonies under way (S51)."""
+
+    def add(self, passkey: Passkey) -> None:
+        """Store a new passkey; ``InvalidPasskey`` if its ``credential_id`` is
+        registered already (S51), by this account or another."""
+
+    def of_user(self, user_id: UUID) -> list[Passkey]:
+        """The account's passkeys, oldest first."""
+
+    def by_credential_id(self, credential_id: bytes) -> Passkey | None: ...
+
+    def record_use(self, passkey_id: UUID, seen_count: int, new_count: int, now: datetime) -> bool:
+        """Store ``new_count`` if the count is still ``seen_count``: of two
+        logins with one passkey at once, one wins. False if it changed."""
+
+    def delete(self, user_id: UUID, passkey_id: UUID) -> Passkey | None:
+        """Remove the account's passkey; the one removed, or None if it had none such."""
+
+    def delete_all(self, user_id: UUID) -> None: ...
+
+    def add_challenge(self, challenge: WebAuthnChallenge) -> None: ...
+
+    def take_challenge(self, challenge_hash: str, now: datetime) -> WebAuthnChallenge | None:
+        """Remove the challenge and give it back, if it is there and not
+        expired: each is used once (S51). Of two takes at once, one gets it."""
+
+    def delete_ended_challenges(self, before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` challenges expired before ``before``; how many went."""
+
+
 class LinkTokenRepository(Protocol):
     def add(self, token: LinkToken) -> None: ...
 
@@ -280,6 +312,8 @@ class UnitOfWork(Protocol):
 
     @property
     def pending_logins(self) -> PendingLoginRepository: ...
+    @property
+    def passkeys(self) -> PasskeyRepository: ...
 
     def record(self, event: Event) -> None:
         """Keep ``event`` for the commit; a read-only unit of work refuses."""
@@ -326,6 +360,53 @@ class SecretBox(Protocol):
     def digests(self, value: str, context: str) -> tuple[str, ...]:
         """Keyed digests of ``value``, by the current key first, then each
         previous one: what is stored is the first; a lookup tries them all."""
+
+
+# What a browser is given to start a WebAuthn ceremony, ready to be sent as JSON.
+WebAuthnOptions = Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class NewCredential:
+    """A credential an authenticator made, as its attestation proved it."""
+
+    credential_id: bytes
+    public_key: bytes
+    sign_count: int
+
+
+class WebAuthn(Protocol):
+    """The relying party's side of WebAuthn (S51), for the origin and RP ID of
+    ``PUBLIC_URL``: the options a browser needs, and the check of what it
+    answers. An answer (``credential``) is the browser's credential as JSON
+    text, unread: the adapter parses it and says no to anything malformed."""
+
+    def registration_options(
+        self, user: User, challenge: bytes, exclude: Sequence[bytes]
+    ) -> WebAuthnOptions:
+        """Options to make a discoverable credential for ``user``, not one of ``exclude``."""
+
+    def login_options(
+        self, challenge: bytes, allow: Sequence[bytes], user_verification: bool
+    ) -> WebAuthnOptions:
+        """Options to sign with one of ``allow`` (any discoverable one if
+        empty); ``user_verification`` says whether it is required."""
+
+    def challenge_of(self, credential: str) -> bytes | None:
+        """The challenge the answer claims to sign; None if it is unreadable."""
+
+    def credential_id_of(self, credential: str) -> bytes | None:
+        """The credential an answer to a login names; None if it is unreadable."""
+
+    def verify_registration(self, credential: str, challenge: bytes) -> NewCredential | None:
+        """The new credential if the answer holds for ``challenge``; None if not."""
+
+    def verify_login(
+        self, credential: str, challenge: bytes, passkey: Passkey, user_verification: bool
+    ) -> int | None:
+        """The authenticator's new sign count if the answer is ``passkey``'s
+        signature of ``challenge`` (and the user verified, where required),
+        and the count moved on; None if not."""
 
 
 class UnitOfWorkFactory(Protocol):

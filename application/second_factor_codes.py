@@ -1,14 +1,17 @@
 """Checking and making second-factor codes inside a unit of work: shared by
 the second factors' own area (turning one off asks for a code) and by the
-sessions' (a login's second step), as the password confirmation is."""
+sessions' (a login's second step, where a passkey's answer is one more
+kind of proof), as the password confirmation is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from application.passkey_ceremonies import PasskeyCeremonies
 from application.ports import Clock, RandomBytes, SecretBox, UnitOfWork
 from domain.events import RecoveryCodeUsed
+from domain.passkeys import Ceremony
 from domain.recovery_codes import CODE_BYTES, RECOVERY_CODES, read_recovery_code, recovery_code
 from domain.second_factors import Method, RecoveryCode, TotpFactor
 from domain.totp import accepted_step
@@ -25,7 +28,8 @@ def recovery_context(user_id: UUID) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Proof:
-    """What a person gave for a second factor: a TOTP code or a recovery code."""
+    """What a person gave for a second factor: a TOTP code, a recovery code,
+    or a passkey's answer (the browser's credential, as JSON text)."""
 
     method: Method
     value: str = field(repr=False)
@@ -36,15 +40,17 @@ class SecondFactorCodes:
     secret_box: SecretBox
     random: RandomBytes
     clock: Clock
+    ceremonies: PasskeyCeremonies
 
     def verify(self, uow: UnitOfWork, user_id: UUID, proof: Proof) -> bool:
         """Whether ``proof`` is good, spending it in ``uow`` if so: a time step
-        is used once (S47), a recovery code once (S48)."""
+        is used once (S47), a recovery code once (S48), a challenge once (S51)."""
         if proof.method is Method.TOTP:
             return self._use_totp(uow, user_id, proof.value)
         if proof.method is Method.RECOVERY_CODE:
             return self._use_recovery_code(uow, user_id, proof.value)
-        return False
+        signed = self.ceremonies.signed(uow, proof.value, Ceremony.SECOND_STEP, user_id)
+        return signed is not None
 
     def step_of(self, factor: TotpFactor, code: str) -> int | None:
         """The time step ``code`` is good for now on ``factor``; None if none."""

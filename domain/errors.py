@@ -273,3 +273,30 @@ class EmailUnverified(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Verify your email address before you turn on a second factor.")
+
+
+class InvalidPasskey(DomainError):
+    """What a browser answered to add a passkey does not hold: a challenge
+    unknown, spent or too old, another origin, a bad attestation, or a
+    credential registered already (S51)."""
+
+    code = "invalid_passkey"
+
+    def __init__(self, message: str = "This passkey could not be added; try again.") -> None:
+        super().__init__(message)
+
+
+class PasskeyNotFound(DomainError):
+    code = "passkey_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No such passkey on this account.")
+
+
+class PasskeyLoginFailed(DomainError):
+    """A sign-in by passkey failed; why is the audit trail's, not the caller's."""
+
+    code = "passkey_login_failed"
+
+    def __init__(self) -> None:
+        super().__init__("This passkey did not sign you in; try again.")

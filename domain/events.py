@@ -55,7 +55,9 @@ class LoginSucceeded(Event):
 @dataclass(frozen=True, slots=True)
 class LoginFailed(Event):
     user_id: UUID | None
-    reason: str  # unknown_email, wrong_password, inactive, wrong_code (a second step's)
+    reason: (
+        str  # unknown_email, wrong_password, inactive, wrong_code (a second step's), wrong_passkey
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,20 @@ class SecondFactorsReset(Event):
 
     user_id: UUID
     by: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class PasskeyAdded(Event):
+    user_id: UUID
+    passkey_id: UUID
+    passkey_name: str  # not ``name``: every event's name is its type
+
+
+@dataclass(frozen=True, slots=True)
+class PasskeyRemoved(Event):
+    user_id: UUID
+    passkey_id: UUID
+    passkey_name: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,8 @@ class FactorChange(StrEnum):
     TOTP_ENABLED = "totp_enabled"
     TOTP_DISABLED = "totp_disabled"
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+    PASSKEY_ADDED = "passkey_added"
+    PASSKEY_REMOVED = "passkey_removed"
     RESET_BY_ADMIN = "reset_by_admin"
 
 

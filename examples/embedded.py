@@ -22,6 +22,7 @@ from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.security.secret_box import SecretBox
+from adapters.security.webauthn_relying_party import WebAuthnRelyingParty
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts.register import RegisterCommand
@@ -92,6 +93,7 @@ def embedded_core() -> Core:
             secret_box=SecretBox(secrets.token_bytes(32)),
             random=secrets.token_bytes,
             service_name="embedded",
+            webauthn=WebAuthnRelyingParty("https://embedded.example", "embedded"),
         )
     )
 

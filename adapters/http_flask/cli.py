@@ -120,7 +120,8 @@ def init_cli(app: Flask, core: Core, migrations: Migrations, audit_retention: ti
         help="Run again every this many seconds, until SIGTERM or Ctrl-C.",
     )
     def purge(older_than_days: int, every: float | None) -> None:
-        """Delete sessions (and their refresh tokens) that ended long ago."""
+        """Delete sessions (and their refresh tokens) that ended long ago, and
+        ended second steps and WebAuthn challenges."""
 
         def once() -> None:
             purged = core.sessions.purge_ended(timedelta(days=older_than_days))

@@ -27,6 +27,7 @@ from adapters.persistence.memory_mail import (
     InMemoryOutbox,
     InMemoryResetRequests,
 )
+from adapters.persistence.memory_passkeys import InMemoryPasskeys
 from adapters.persistence.memory_posts import InMemoryPostRepository
 from adapters.persistence.memory_second_factors import InMemoryPendingLogins, InMemorySecondFactors
 from application.events import publish_committed
@@ -35,6 +36,7 @@ from domain.audit import AuditEvent
 from domain.errors import ConcurrentUpdate, EmailTaken
 from domain.events import Event
 from domain.mail import LinkToken, OutboxMessage, ResetRequest
+from domain.passkeys import Passkey, WebAuthnChallenge
 from domain.posts import Post
 from domain.second_factors import PendingLogin, RecoveryCode, TotpFactor
 from domain.sessions import RefreshToken, Session
@@ -55,6 +57,8 @@ class InMemoryDatabase:
     totp_factors: dict[UUID, TotpFactor] = field(default_factory=dict)
     recovery_codes: dict[tuple[UUID, str], RecoveryCode] = field(default_factory=dict)
     pending_logins: dict[str, PendingLogin] = field(default_factory=dict)
+    passkeys: dict[UUID, Passkey] = field(default_factory=dict)
+    webauthn_challenges: dict[str, WebAuthnChallenge] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def tables(self) -> InMemoryDatabase:
@@ -116,6 +120,11 @@ class InMemoryUserRepository:
         for token_hash, pending in list(self._db.pending_logins.items()):
             if pending.user_id == user_id:
                 del self._db.pending_logins[token_hash]
+        for passkey_id in [p.id for p in self._db.passkeys.values() if p.user_id == user_id]:
+            del self._db.passkeys[passkey_id]
+        for challenge_key, challenge in list(self._db.webauthn_challenges.items()):
+            if challenge.user_id == user_id:
+                del self._db.webauthn_challenges[challenge_key]
         _delete_sessions(
             self._db, {s.id for s in self._db.sessions.values() if s.user_id == user_id}
         )
@@ -246,6 +255,7 @@ class InMemoryUnitOfWork:
         self.audit = InMemoryAuditEvents(work)
         self.second_factors = InMemorySecondFactors(work)
         self.pending_logins = InMemoryPendingLogins(work)
+        self.passkeys = InMemoryPasskeys(work)
 
     def __exit__(
         self,

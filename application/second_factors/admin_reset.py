@@ -9,6 +9,7 @@ from application.caller import Caller
 from application.mailing import Postman
 from application.ports import Clock, UnitOfWorkFactory
 from application.retry import retry_on_conflict
+from application.second_factors.in_force import settle_second_step
 from domain.errors import Forbidden, UserNotFound
 from domain.events import SecondFactorsReset
 from domain.mail import FactorChange
@@ -17,7 +18,7 @@ from domain.mail import FactorChange
 @dataclass(frozen=True, slots=True)
 class ResetSecondFactors:
     """Remove every second factor of an account: its authenticator, enrolled
-    or in force, and its recovery codes. The person is told by mail (S50);
+    or in force, its recovery codes and its passkeys. The person is told by mail (S50);
     their password is unchanged, so the address is what proves them next."""
 
     uow: UnitOfWorkFactory
@@ -36,8 +37,8 @@ class ResetSecondFactors:
                 raise UserNotFound()
             uow.second_factors.delete_totp(user_id)
             uow.second_factors.replace_recovery_codes(user_id, [])
-            if user.require_second_factor(False, self.clock.now()):
-                uow.users.update(user)
+            uow.passkeys.delete_all(user_id)
+            user = settle_second_step(uow, user_id, self.clock.now())
             uow.record(SecondFactorsReset(user_id=user_id, by=caller.user_id))
             self.postman.second_factors_changed(uow, user, FactorChange.RESET_BY_ADMIN)
             uow.commit()

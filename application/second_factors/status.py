@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from application.caller import Caller
 from application.ports import UnitOfWorkFactory
+from domain.passkeys import Passkey
 
 
 @dataclass(frozen=True, slots=True)
 class SecondFactorState:
     totp_enabled: bool
     recovery_codes_left: int
+    passkeys: list[Passkey]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,4 +25,5 @@ class SecondFactorStatus:
             factor = uow.second_factors.totp(caller.user_id)
             enabled = factor is not None and factor.confirmed_at is not None
             left = uow.second_factors.unused_recovery_codes(caller.user_id) if enabled else 0
-        return SecondFactorState(enabled, left)
+            passkeys = uow.passkeys.of_user(caller.user_id)
+        return SecondFactorState(enabled, left, passkeys)

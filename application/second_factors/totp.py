@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from application.caller import Caller
 from application.mailing import Postman
 from application.password_confirmation import PasswordConfirmation
-from application.ports import Clock, RandomBytes, SecretBox, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, RandomBytes, SecretBox, UnitOfWorkFactory
 from application.retry import retry_on_conflict
 from application.second_factor_codes import Proof, SecondFactorCodes, totp_context
+from application.second_factors.in_force import settle_second_step
 from application.throttling import AttemptLimit
 from domain.errors import (
     EmailUnverified,
     InvalidMfaCode,
-    InvalidToken,
     SecondFactorAlreadyEnabled,
     SecondFactorNotEnabled,
 )
@@ -124,7 +123,7 @@ class ConfirmTotp:
             factor.last_used_step = step  # the confirming code is spent (S47)
             uow.second_factors.put_totp(factor)
             recovery_codes = self.codes.new_recovery_codes(uow, user.id)
-            current = _require_second_factor(uow, user, True, now)
+            current = settle_second_step(uow, user.id, now)
             uow.record(SecondFactorEnabled(user_id=user.id, method=Method.TOTP.value))
             uow.record(RecoveryCodesMade(user_id=user.id))
             self.postman.second_factors_changed(uow, current, FactorChange.TOTP_ENABLED)
@@ -165,7 +164,7 @@ class DisableTotp:
                 raise InvalidMfaCode()
             uow.second_factors.delete_totp(user.id)
             uow.second_factors.replace_recovery_codes(user.id, [])
-            current = _require_second_factor(uow, user, False, self.clock.now())
+            current = settle_second_step(uow, user.id, self.clock.now())
             uow.record(SecondFactorDisabled(user_id=user.id, method=Method.TOTP.value))
             self.postman.second_factors_changed(uow, current, FactorChange.TOTP_DISABLED)
             uow.commit()
@@ -176,13 +175,3 @@ def proof_of(code: str) -> Proof:
     compact = code.strip().replace(" ", "")
     method = Method.TOTP if compact.isdigit() and len(compact) <= 8 else Method.RECOVERY_CODE
     return Proof(method, code)
-
-
-def _require_second_factor(uow: UnitOfWork, user: User, required: bool, now: datetime) -> User:
-    """The account as stored, with login's second step turned on or off."""
-    current = uow.users.get(user.id)
-    if current is None:
-        raise InvalidToken()  # deleted meanwhile
-    if current.require_second_factor(required, now):
-        uow.users.update(current)
-    return current

@@ -1,6 +1,7 @@
 """Sessions: logging in (with a second step where the account has a second
-factor) and out, refreshing, authenticating a token, signing in a browser, a
-person's own sessions, and purging the ended ones."""
+factor, or with a passkey alone) and out, refreshing, authenticating a
+token, signing in a browser, a person's own sessions, and purging the ended
+ones."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from application.sessions.browser import AuthenticateBrowser, SignIn, SignInSeco
 from application.sessions.login import Login, LoginSecondStep
 from application.sessions.logout import Logout, LogoutAll
 from application.sessions.own_sessions import ListSessions, RevokeSession
+from application.sessions.passkey_login import PasskeyLogin, PasskeyLoginOptions, PasskeySignIn
 from application.sessions.purge import PurgeEndedSessions
 from application.sessions.refresh import RefreshSession
 
@@ -21,6 +23,9 @@ class Sessions:
 
     login: Login
     login_second_step: LoginSecondStep
+    passkey_login_options: PasskeyLoginOptions
+    passkey_login: PasskeyLogin
+    passkey_sign_in: PasskeySignIn
     refresh: RefreshSession
     logout: Logout
     logout_all: LogoutAll

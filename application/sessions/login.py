@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
 
 from application.ports import Clock, IdGenerator
 from application.sessions.password_login import PasswordLogin
@@ -33,14 +35,7 @@ class Login:
         checked = self.password_login.check(command.email, command.password, command.ip)
         if checked.user.mfa_enabled:
             return self.second_step.begin(checked, None, command.user_agent, command.ip)
-        session = Session.start(
-            self.ids.new_id(),
-            checked.user.id,
-            self.clock.now(),
-            self.issuer.lifetimes.session,
-            command.user_agent,
-            command.ip,
-        )
+        session = api_session(self, checked.user.id, command.user_agent, command.ip)
         return self.password_login.open(
             checked, session, lambda uow, user, now: self.issuer.issue(uow, session, user, now)
         )
@@ -57,15 +52,7 @@ class LoginSecondStep:
 
     def __call__(self, command: SecondStepCommand) -> TokenPair:
         def start(pending: PendingLogin, amr: tuple[str, ...]) -> Session:
-            return Session.start(
-                self.ids.new_id(),
-                pending.user_id,
-                self.clock.now(),
-                self.issuer.lifetimes.session,
-                command.user_agent,
-                command.ip,
-                amr=amr,
-            )
+            return api_session(self, pending.user_id, command.user_agent, command.ip, amr)
 
         return self.second_step.finish(
             command,
@@ -73,3 +60,31 @@ class LoginSecondStep:
             start,
             lambda uow, session, user, now: self.issuer.issue(uow, session, user, now),
         )
+
+
+class _StartsApiSessions(Protocol):
+    @property
+    def issuer(self) -> TokenIssuer: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def ids(self) -> IdGenerator: ...
+
+
+def api_session(
+    use_case: _StartsApiSessions,
+    user_id: UUID,
+    user_agent: str | None,
+    ip: str | None,
+    amr: tuple[str, ...] = ("pwd",),
+) -> Session:
+    """A new API session for ``user_id``, proved by ``amr``."""
+    return Session.start(
+        use_case.ids.new_id(),
+        user_id,
+        use_case.clock.now(),
+        use_case.issuer.lifetimes.session,
+        user_agent,
+        ip,
+        amr=amr,
+    )

@@ -13,7 +13,9 @@ BATCH = 1000
 class PurgeEndedSessions:
     """Delete the sessions, and their refresh tokens, that ended more than
     ``keep`` ago: revoked or expired sessions are never used again, and
-    without this their rows would grow without bound.
+    without this their rows would grow without bound. Logins that waited for
+    a second step, and WebAuthn challenges, go as soon as they ended: the
+    audit trail, not they, tells what happened.
 
     Deleted in batches, each its own short transaction, so a large backlog
     never holds a lock for long. Returns how many sessions went.
@@ -23,5 +25,8 @@ class PurgeEndedSessions:
     clock: Clock
 
     def __call__(self, keep: timedelta, batch: int = BATCH) -> int:
-        before = self.clock.now() - keep
+        now = self.clock.now()
+        delete_in_batches(self.uow, lambda uow: uow.pending_logins.delete_ended(now, batch))
+        delete_in_batches(self.uow, lambda uow: uow.passkeys.delete_ended_challenges(now, batch))
+        before = now - keep
         return delete_in_batches(self.uow, lambda uow: uow.sessions.delete_ended(before, batch))

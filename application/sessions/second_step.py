@@ -115,9 +115,8 @@ class SecondStep:
     @staticmethod
     def _methods(uow: UnitOfWork, user: User) -> tuple[Method, ...]:
         factor = uow.second_factors.totp(user.id)
-        if factor is None or factor.confirmed_at is None:
-            return ()
-        return (Method.TOTP, Method.RECOVERY_CODE)
+        methods = (Method.TOTP, Method.RECOVERY_CODE) if factor and factor.confirmed_at else ()
+        return methods + ((Method.WEBAUTHN,) if uow.passkeys.of_user(user.id) else ())
 
     def finish(
         self,

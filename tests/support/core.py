@@ -14,6 +14,7 @@ from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.security.cursors import SignedCursors
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.security.secret_box import SecretBox
+from adapters.security.webauthn_relying_party import WebAuthnRelyingParty
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts import Accounts
 from application.accounts.register import RegisterCommand
@@ -114,9 +115,17 @@ def mail_ports(
     }
 
 
+ORIGIN = "https://id.example"  # the relying party's PUBLIC_URL in the core's tests
+
+
 def second_factor_ports() -> dict[str, Any]:
     """The second-factor fields of ``Ports``: a fixed key, real randomness."""
-    return {"secret_box": SecretBox(b"m" * 32), "random": os.urandom, "service_name": "accounts"}
+    return {
+        "secret_box": SecretBox(b"m" * 32),
+        "random": os.urandom,
+        "service_name": "accounts",
+        "webauthn": WebAuthnRelyingParty(ORIGIN, "accounts"),
+    }
 
 
 def make_core(writers: Sequence[EventWriter] = (), **overrides: Any) -> CoreUnderTest:

@@ -23,6 +23,7 @@ _FAILED_SIGN_IN = {
     "wrong_password": "Failed sign-in: wrong password",
     "inactive": "Sign-in refused: the account is deactivated",
     "wrong_code": "Failed sign-in: wrong second-factor code",
+    "wrong_passkey": "Failed sign-in with a passkey",
 }
 _MAIL_SENT = {
     "verify_email": "Verification email sent",
@@ -66,6 +67,8 @@ WORDS: dict[str, Words] = {
     "email_change_undone": lambda _: "Email change undone",
     "second_factor_enabled": lambda _: "Authenticator app turned on",
     "second_factor_disabled": lambda _: "Authenticator app turned off",
+    "passkey_added": lambda data: f"Passkey added ({data.get('passkey_name')})",
+    "passkey_removed": lambda data: f"Passkey removed ({data.get('passkey_name')})",
     "second_factors_reset": lambda _: "Second factors removed",
     "recovery_codes_made": lambda _: "New recovery codes made",
     "recovery_code_used": lambda data: f"Signed in with a recovery code ({data.get('left')} left)",

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -230,4 +231,30 @@ pending_logins = Table(
     Column("ip", String(45), nullable=True),
     Column("tries", Integer, nullable=False),
     Column("spent_at", UTCDateTime, nullable=True),
+)
+
+# A credential id is at most 1023 bytes; MariaDB indexes VARBINARY, not BLOB.
+CREDENTIAL_ID = LargeBinary().with_variant(mysql.VARBINARY(1023), "mysql", "mariadb")
+
+passkeys = Table(
+    "passkeys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("credential_id", CREDENTIAL_ID, nullable=False, unique=True),  # S51
+    Column("public_key", LargeBinary, nullable=False),  # COSE
+    Column("sign_count", BigInteger, nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+webauthn_challenges = Table(
+    "webauthn_challenges",
+    metadata,
+    Column("challenge_hash", String(64), primary_key=True),  # never the challenge
+    Column("ceremony", String(16), nullable=False),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),  # purging
 )

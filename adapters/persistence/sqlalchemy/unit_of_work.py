@@ -16,6 +16,7 @@ from adapters.persistence.sqlalchemy.mail_repositories import (
     SqlOutbox,
     SqlResetRequests,
 )
+from adapters.persistence.sqlalchemy.passkey_repositories import SqlPasskeys
 from adapters.persistence.sqlalchemy.post_repositories import SqlPostRepository
 from adapters.persistence.sqlalchemy.repositories import SqlSessionRepository, SqlUserRepository
 from adapters.persistence.sqlalchemy.second_factor_repositories import (
@@ -77,6 +78,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditEvents(self._connection)
         self.second_factors = SqlSecondFactors(self._connection)
         self.pending_logins = SqlPendingLogins(self._connection)
+        self.passkeys = SqlPasskeys(self._connection)
         return self
 
     def _begin(self) -> None:
