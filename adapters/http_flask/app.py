@@ -9,7 +9,17 @@ from flask import Flask, request
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from adapters.http_flask import audit, auth, docs, health, mail_flows, posts, second_factors, users
+from adapters.http_flask import (
+    audit,
+    auth,
+    docs,
+    health,
+    mail_flows,
+    passkeys,
+    posts,
+    second_factors,
+    users,
+)
 from adapters.http_flask.cli import Migrations, init_cli
 from adapters.http_flask.context import EXTENSION
 from adapters.http_flask.edge_headers import EdgeHeaders
@@ -92,6 +102,7 @@ def build_app(
         mail_flows.bp,
         users.bp,
         second_factors.bp,
+        passkeys.bp,
         posts.bp,
         audit.bp,
         health.bp,

@@ -51,6 +51,9 @@ DOMAIN_PROBLEMS: dict[str, tuple[int, str, str]] = {
     "second_factor_already_enabled": (409, "already-enabled", "Second factor already on"),
     "second_factor_not_enabled": (409, "not-enabled", "No second factor"),
     "email_unverified": (403, "email-not-verified", "Email not verified"),
+    "invalid_passkey": (400, "invalid-passkey", "Invalid passkey"),
+    "passkey_not_found": (404, "not-found", "Not found"),
+    "passkey_login_failed": (401, "invalid-credentials", "Invalid credentials"),
 }
 RETRY_AFTER_SECONDS = "5"
 

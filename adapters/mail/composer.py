@@ -22,10 +22,14 @@ SUBJECTS = {
 CHANGES = {
     FactorChange.TOTP_ENABLED: "An authenticator app was turned on for your account: "
     "signing in now asks for its code after your password.",
-    FactorChange.TOTP_DISABLED: "The authenticator app of your account was turned off: "
-    "signing in asks only for your password again.",
+    FactorChange.TOTP_DISABLED: "The authenticator app of your account was turned off, "
+    "and its recovery codes with it.",
     FactorChange.RECOVERY_CODES_RENEWED: "New recovery codes were made for your account; "
     "the old ones no longer work.",
+    FactorChange.PASSKEY_ADDED: "A passkey was added to your account: it signs you in "
+    "alone, or after your password in place of a code.",
+    FactorChange.PASSKEY_REMOVED: "A passkey was removed from your account; it no longer "
+    "signs you in.",
     FactorChange.RESET_BY_ADMIN: "An administrator removed the second factors of your "
     "account: signing in asks only for your password until you turn one on again.",
 }

@@ -13,18 +13,18 @@ from flask import Flask
 from domain.mail import MailKind
 from domain.totp import totp
 from main import create_app
-from tests.support.api import PASSWORD, Api, assert_problem, make_settings, together
-from tests.support.mailbox import outbox, token
+from tests.support.api import (
+    PASSWORD,
+    Api,
+    assert_problem,
+    make_settings,
+    together,
+    verified_signup,
+)
+from tests.support.mailbox import outbox
 from tests.support.timing import alternating_medians
 
 TOTP = "/api/v1/auth/mfa/totp"
-
-
-def verified_signup(app: Flask, api: Api, email: str = "ada@example.com") -> dict[str, Any]:
-    api.signup(email)
-    body = {"token": token(app, MailKind.VERIFY_EMAIL, email)}
-    assert api.call("POST", "/api/v1/auth/email-verification/confirm", json=body).status_code == 200
-    return api.tokens(email)
 
 
 def code(secret: str, at: float | None = None) -> str:

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from domain.mail import MailKind
 from settings import Settings
+from tests.support.mailbox import token
 
 PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD = "admin passphrase of length"
@@ -71,6 +74,14 @@ class Api:
         if tokens is not None:
             headers["Authorization"] = f"Bearer {tokens['access_token']}"
         return self.client.open(path, method=method, headers=headers, **kwargs)
+
+
+def verified_signup(app: Flask, api: Api, email: str = "ada@example.com") -> dict[str, Any]:
+    """Register, prove the address with the mailed link, and log in; the tokens."""
+    api.signup(email)
+    body = {"token": token(app, MailKind.VERIFY_EMAIL, email)}
+    assert api.call("POST", "/api/v1/auth/email-verification/confirm", json=body).status_code == 200
+    return api.tokens(email)
 
 
 def together(count: int, work: Callable[[int], T]) -> list[T]:

@@ -8,9 +8,9 @@ from uuid import uuid4
 
 import pytest
 
-from adapters.mail.composer import JinjaMailComposer
+from adapters.mail.composer import CHANGES, JinjaMailComposer
 from adapters.mail.smtp import Security, SmtpServer, build_message
-from domain.mail import Link, LinkPurpose, Mail, MailKind, OutboxMessage
+from domain.mail import FactorChange, Link, LinkPurpose, Mail, MailKind, OutboxMessage
 from settings import ConfigError, Settings
 from tests.support.core import LINK_LIFETIMES
 
@@ -117,3 +117,11 @@ def test_development_links_follow_host_and_port() -> None:
     )
     assert settings.public_url == "http://localhost:9000"
     assert settings.mail_url == "dev://"
+
+
+@pytest.mark.parametrize("change", list(FactorChange))
+def test_every_change_of_second_factors_is_told_in_words(change: FactorChange) -> None:
+    mail = Mail(MailKind.SECOND_FACTORS_CHANGED, "ada@example.com", "Ada", change=change)
+    composed = COMPOSER.compose(mail)
+    assert " ".join(CHANGES[change].split()[:6]) in " ".join(composed.text.split())
+    assert "https://id.example/account/security" in composed.text
