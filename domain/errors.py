@@ -298,5 +298,5 @@ class PasskeyLoginFailed(DomainError):
 
     code = "passkey_login_failed"
 
-    def __init__(self) -> None:
-        super().__init__("This passkey did not sign you in; try again.")
+    def __init__(self, message: str = "This passkey did not sign you in; try again.") -> None:
+        super().__init__(message)

@@ -22,6 +22,7 @@ from domain.sessions import Session
 from domain.users import User
 
 Opened = TypeVar("Opened")
+PASSKEY_FAILED = "This passkey did not prove it is you; try again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +163,9 @@ class SecondStep:
         try:
             opened = self.password_login.open(CheckedPassword(user, None), session, proven)
         except _WrongCode:
-            record_alone(self.uow, LoginFailed(user_id=user.id, reason="wrong_code"))
-            raise SecondStepFailed() from None
+            by_passkey = command.proof.method is Method.WEBAUTHN
+            reason = "wrong_passkey" if by_passkey else "wrong_code"
+            record_alone(self.uow, LoginFailed(user_id=user.id, reason=reason))
+            raise (SecondStepFailed(PASSKEY_FAILED) if by_passkey else SecondStepFailed()) from None
         self.account_limit.reset(user.email.value)
         return opened

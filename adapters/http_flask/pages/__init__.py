@@ -19,6 +19,7 @@ from adapters.http_flask.pages import (
     admin,
     dev_mail,
     mail,
+    passkey_sign_in,
     posts,
     public,
     second_factors,
@@ -61,7 +62,15 @@ def init_pages(app: Flask, config: PagesConfig) -> None:
     pages = Blueprint("pages", __name__)
     pages.before_request(refuse_cross_site_posts)
     pages.after_request(add_page_csp)
-    for blueprint in (public.bp, account.bp, second_factors.bp, admin.bp, mail.bp, posts.bp):
+    for blueprint in (
+        public.bp,
+        passkey_sign_in.bp,
+        account.bp,
+        second_factors.bp,
+        admin.bp,
+        mail.bp,
+        posts.bp,
+    ):
         pages.register_blueprint(blueprint)
     if config.dev_mailbox:
         pages.register_blueprint(dev_mail.bp)

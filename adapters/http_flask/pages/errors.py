@@ -36,15 +36,22 @@ def show_error(form: Form, error: DomainError, field: str | None = None) -> int:
     """Put ``error`` next to its field (the one it names, else ``field``), or
     at the top of the form; return the status the API would answer. An outage
     (503) is no fault of the form's: it goes on to the error page."""
-    status = 422 if isinstance(error, InvalidInput) else DOMAIN_PROBLEMS[error.code][0]
-    if status >= 500:
-        raise error
+    status = status_of(error)
     name = error.field if isinstance(error, InvalidInput) else field
     target = getattr(form, name, None) if name else None
     if isinstance(target, Field):
         target.errors = [*target.errors, error.message]
     else:
         form.form_errors.append(error.message)
+    return status
+
+
+def status_of(error: DomainError) -> int:
+    """The status the API would answer ``error`` with; an outage (503) is no
+    fault of a form's, and is raised on to the error page."""
+    status = 422 if isinstance(error, InvalidInput) else DOMAIN_PROBLEMS[error.code][0]
+    if status >= 500:
+        raise error
     return status
 
 

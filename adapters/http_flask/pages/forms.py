@@ -123,6 +123,23 @@ class TotpForm(PageForm):
     )
 
 
+class PasskeyForm(PageForm):
+    """Adding a passkey: its name, the password where the sign-in is not
+    recent, and what the browser made (``credential``, filled by passkeys.js)."""
+
+    name = StringField("Name of this passkey", render_kw={"autocomplete": "off", "required": True})
+    current_password = PasswordField(
+        "Current password", render_kw={"autocomplete": "current-password", "required": True}
+    )
+    credential = HiddenField()
+
+
+class PasskeySignInForm(PageForm):
+    """A sign-in, or a second step, by passkey: ``credential`` is filled by passkeys.js."""
+
+    credential = HiddenField()
+
+
 class CurrentPasswordForm(PageForm):
     """An action confirmed by the password alone (deleting the account, new recovery codes)."""
 

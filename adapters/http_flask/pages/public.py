@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from flask import Blueprint, flash, render_template, request, session
 from flask_login import current_user, login_required
@@ -16,7 +17,13 @@ from adapters.http_flask.pages.browser_session import (
     start_browser_session,
 )
 from adapters.http_flask.pages.errors import retry_after, show_error
-from adapters.http_flask.pages.forms import SecondStepForm, SignInForm, SignUpForm, text
+from adapters.http_flask.pages.forms import (
+    PasskeySignInForm,
+    SecondStepForm,
+    SignInForm,
+    SignUpForm,
+    text,
+)
 from adapters.http_flask.pages.next_url import safe_next
 from application.accounts.register import RegisterCommand
 from application.second_factor_codes import Proof
@@ -114,13 +121,7 @@ def second_factor() -> Page:
         return redirect_to("/sign-in")
     form = SecondStepForm()
     by_recovery_code = request.values.get("method") == Method.RECOVERY_CODE.value
-    page = partial(
-        render_template,
-        "pages/second_factor.html",
-        form=form,
-        by_recovery_code=by_recovery_code,
-        methods=pending["methods"],
-    )
+    page = partial(second_factor_page, pending, form, by_recovery_code)
     if not form.validate_on_submit():
         return page()
     field = "recovery_code" if by_recovery_code else "code"
@@ -141,6 +142,23 @@ def second_factor() -> Page:
         return page(), status, retry_after(error)
     start_browser_session(signed, remember=pending["remember"])
     return redirect_to(pending["next"])
+
+
+def second_factor_page(
+    pending: dict[str, Any],
+    form: SecondStepForm | None = None,
+    by_recovery_code: bool = False,
+    passkey: PasskeySignInForm | None = None,
+) -> str:
+    """The second step's page: a code (or a recovery code), and a passkey
+    where the account has one."""
+    return render_template(
+        "pages/second_factor.html",
+        form=form or SecondStepForm(formdata=None),
+        by_recovery_code=by_recovery_code,
+        methods=pending["methods"],
+        passkey=passkey or PasskeySignInForm(formdata=None),
+    )
 
 
 @bp.post("/sign-out")

@@ -1,18 +1,31 @@
 """A signed-in person's second factors: an authenticator app, turned on with
-a QR code and its first code, and off again; recovery codes, shown once."""
+a QR code and its first code, and off again; recovery codes, shown once;
+passkeys, added with the browser's WebAuthn (passkeys.js) and removed."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template
+from uuid import UUID
+
+from flask import Blueprint, flash, jsonify, render_template
 from flask_login import login_required
+from werkzeug import Response
 
 from adapters.http_flask.context import client_info, core
 from adapters.http_flask.pages.browser_session import redirect_to, signed_in
-from adapters.http_flask.pages.errors import retry_after, show_error
-from adapters.http_flask.pages.forms import CurrentPasswordForm, TotpForm, text
+from adapters.http_flask.pages.errors import retry_after, show_error, status_of
+from adapters.http_flask.pages.forms import CurrentPasswordForm, PasskeyForm, TotpForm, text
 from adapters.http_flask.pages.public import Page
 from adapters.http_flask.pages.qr import qr_svg
-from domain.errors import DomainError, InvalidMfaCode, SecondFactorNotEnabled, WrongPassword
+from domain.errors import (
+    DomainError,
+    InvalidInput,
+    InvalidMfaCode,
+    InvalidPasskey,
+    PasskeyNotFound,
+    SecondFactorNotEnabled,
+    WrongPassword,
+)
+from domain.passkeys import passkey_name
 
 bp = Blueprint("account_security", __name__, url_prefix="/account/security")
 
@@ -35,7 +48,11 @@ def _field_of(error: DomainError) -> str | None:
     return None
 
 
-def _overview(disable: TotpForm | None = None, renew: CurrentPasswordForm | None = None) -> str:
+def _overview(
+    disable: TotpForm | None = None,
+    renew: CurrentPasswordForm | None = None,
+    passkey: PasskeyForm | None = None,
+) -> str:
     caller = signed_in().caller
     return render_template(
         "pages/security.html",
@@ -43,6 +60,8 @@ def _overview(disable: TotpForm | None = None, renew: CurrentPasswordForm | None
         state=core().second_factors.status(caller),
         disable=disable or TotpForm(formdata=None),
         renew=renew or CurrentPasswordForm(formdata=None, prefix=RENEW),
+        passkey=passkey or PasskeyForm(formdata=None),
+        passkey_needs_password=core().second_factors.passkey_options.needs_password(caller),
     )
 
 
@@ -90,7 +109,7 @@ def disable_totp() -> Page:
     except DomainError as error:
         status = show_error(form, error, _field_of(error))
         return _overview(disable=form), status, retry_after(error)
-    flash("Your authenticator app is off. Signing in asks only for your password.")
+    flash("Your authenticator app is off, and its recovery codes with it.")
     return redirect_to("/account/security")
 
 
@@ -105,3 +124,61 @@ def renew_recovery_codes() -> Page:
         status = show_error(form, error, "current_password")
         return _overview(renew=form), status, retry_after(error)
     return render_template("pages/recovery_codes.html", codes=codes, new_factor=False)
+
+
+def _passkey_password(form: PasskeyForm) -> str | None:
+    """The password typed, if the form asked for it (an older sign-in)."""
+    return text(form.current_password) or None
+
+
+@bp.post("/passkeys/options")
+def passkey_options() -> Response:
+    """WebAuthn creation options for passkeys.js, once the name and (for an
+    older sign-in) the password hold; else the error and its field, as JSON."""
+    form = PasskeyForm()
+    caller = signed_in().caller
+    try:
+        passkey_name(text(form.name))
+        options = core().second_factors.passkey_options(
+            caller, _passkey_password(form), client_info()[1]
+        )
+    except DomainError as error:
+        field = error.field if isinstance(error, InvalidInput) else _field_of(error)
+        return _json({"field": field, "message": error.message}, status_of(error))
+    return _json(dict(options), 200)
+
+
+def _json(body: dict[str, object], status: int) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@bp.post("/passkeys")
+def add_passkey() -> Page:
+    form = PasskeyForm()
+    caller = signed_in().caller
+    try:
+        if not form.credential.data:
+            # No script, or a browser without WebAuthn: nothing was made.
+            raise InvalidPasskey(
+                "This browser made no passkey: adding one needs JavaScript and a browser "
+                "that supports passkeys."
+            )
+        core().second_factors.add_passkey(caller, text(form.credential), text(form.name))
+    except DomainError as error:
+        status = show_error(form, error, _field_of(error))
+        return _overview(passkey=form), status, retry_after(error)
+    flash(f"Passkey “{passkey_name(text(form.name))}” added.")
+    return redirect_to("/account/security")
+
+
+@bp.post("/passkeys/<uuid:passkey_id>/remove")
+def remove_passkey(passkey_id: UUID) -> Page:
+    try:
+        core().second_factors.remove_passkey(signed_in().caller, passkey_id)
+    except PasskeyNotFound:
+        flash("That passkey was already removed.")
+    else:
+        flash("Passkey removed.")
+    return redirect_to("/account/security")
