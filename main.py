@@ -41,6 +41,7 @@ from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import ALGORITHMS, InvalidKey, KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.security.secret_box import SecretBox, parse_key
+from adapters.security.user_agents import UaParserUserAgents
 from adapters.security.webauthn_relying_party import WebAuthnRelyingParty
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.redis import RedisAttemptCounter
@@ -255,6 +256,7 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             random=os.urandom,
             service_name=settings.service_name,
             webauthn=WebAuthnRelyingParty(settings.public_url, settings.service_name),
+            user_agents=UaParserUserAgents(),
         )
     )
     return core, engine, redis_client

@@ -17,6 +17,7 @@ from application.audit import Audit
 from application.mail import MailFlows
 from application.mail.relay import MailDelivery
 from application.mailing import LinkLifetimes, Links, Postman, Verification
+from application.new_devices import NewDeviceAlerts
 from application.passkey_ceremonies import PasskeyCeremonies
 from application.password_confirmation import PasswordConfirmation
 from application.ports import (
@@ -33,6 +34,7 @@ from application.ports import (
     RefreshTokens,
     SecretBox,
     UnitOfWorkFactory,
+    UserAgents,
     WebAuthn,
 )
 from application.posts import Posts
@@ -76,6 +78,7 @@ class Ports:
     random: RandomBytes
     service_name: str  # the issuer an authenticator app shows
     webauthn: WebAuthn  # passkeys, for the origin of PUBLIC_URL
+    user_agents: UserAgents  # a sign-in's browser and system, for new-device alerts
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ def build_core(ports: Ports) -> Core:
         address_limit,
         verification,
         verification_limit,
+        NewDeviceAlerts(ports.user_agents, links, postman),
     )
     ceremonies = PasskeyCeremonies(ports.webauthn, ports.random, ports.clock)
     codes = SecondFactorCodes(ports.secret_box, ports.random, ports.clock, ceremonies)

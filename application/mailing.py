@@ -6,11 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
 from application.ports import Clock, IdGenerator, MailComposer, RefreshTokens, UnitOfWork
 from domain.errors import InvalidLinkToken
 from domain.events import MailQueued
-from domain.mail import FactorChange, Link, LinkPurpose, LinkToken, Mail, MailKind, OutboxMessage
+from domain.mail import (
+    FactorChange,
+    Link,
+    LinkPurpose,
+    LinkToken,
+    Mail,
+    MailKind,
+    OutboxMessage,
+    SignInNotice,
+)
 from domain.users import User
 
 
@@ -20,6 +30,7 @@ class LinkLifetimes:
     reset_password: timedelta
     confirm_email: timedelta
     undo_email_change: timedelta
+    new_device: timedelta = timedelta(days=7)  # "this was not me", in a new-device mail
 
     def of(self, purpose: LinkPurpose) -> timedelta:
         return {
@@ -27,6 +38,7 @@ class LinkLifetimes:
             LinkPurpose.RESET_PASSWORD: self.reset_password,
             LinkPurpose.CONFIRM_EMAIL: self.confirm_email,
             LinkPurpose.UNDO_EMAIL_CHANGE: self.undo_email_change,
+            LinkPurpose.NEW_DEVICE: self.new_device,
         }[purpose]
 
 
@@ -39,7 +51,12 @@ class Links:
     clock: Clock
 
     def issue(
-        self, uow: UnitOfWork, purpose: LinkPurpose, user: User, email: str | None = None
+        self,
+        uow: UnitOfWork,
+        purpose: LinkPurpose,
+        user: User,
+        email: str | None = None,
+        session_id: UUID | None = None,
     ) -> Link:
         token = self.tokens.generate()
         uow.links.add(
@@ -50,6 +67,7 @@ class Links:
                 self.clock.now(),
                 self.lifetimes.of(purpose),
                 email,
+                session_id,
             )
         )
         return Link(purpose, token)
@@ -98,6 +116,11 @@ class Postman:
     def password_changed(self, uow: UnitOfWork, user: User) -> None:
         """The notice after every password change and reset (S43)."""
         self.queue(uow, user, Mail(MailKind.PASSWORD_CHANGED, str(user.email), user.name))
+
+    def new_device(self, uow: UnitOfWork, user: User, link: Link, notice: SignInNotice) -> None:
+        """A sign-in from a device unseen for 90 days, and the way to disown it (S52)."""
+        mail = Mail(MailKind.NEW_DEVICE, str(user.email), user.name, link, sign_in=notice)
+        self.queue(uow, user, mail)
 
     def second_factors_changed(self, uow: UnitOfWork, user: User, change: FactorChange) -> None:
         """The notice after every change of an account's second factors (S50)."""

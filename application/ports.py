@@ -409,6 +409,12 @@ class WebAuthn(Protocol):
         and the count moved on; None if not."""
 
 
+class UserAgents(Protocol):
+    def family(self, user_agent: str) -> str:
+        """The browser family and operating system ``user_agent`` names,
+        without versions ("Chrome on Linux", "curl"); "" if it names neither."""
+
+
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         """A new unit of work. ``read_only`` promises no writes and no commit, so

@@ -191,6 +191,27 @@ class SecondFactorsReset(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class NewDeviceSignIn(Event):
+    """A sign-in from a device unseen on the account for 90 days; the person
+    was mailed (S52)."""
+
+    subject_acts: ClassVar[bool] = True
+
+    user_id: UUID
+    session_id: UUID
+    device: str
+    network: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignInDisowned(Event):
+    """The person said a sign-in was not theirs: its session was ended."""
+
+    user_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
 class PasskeyAdded(Event):
     user_id: UUID
     passkey_id: UUID

@@ -28,6 +28,7 @@ class LinkPurpose(StrEnum):
     RESET_PASSWORD = "reset-password"  # noqa: S105  (a page, not a password)
     CONFIRM_EMAIL = "confirm-email"
     UNDO_EMAIL_CHANGE = "undo-email-change"
+    NEW_DEVICE = "new-device"  # "this was not me": ends that session, starts a reset (S52)
 
 
 class MailKind(StrEnum):
@@ -38,6 +39,7 @@ class MailKind(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105  (a kind of mail)
     NO_ACCOUNT = "no_account"  # a reset asked for an address of no active account
     SECOND_FACTORS_CHANGED = "second_factors_changed"  # S50: every change, and an admin's reset
+    NEW_DEVICE = "new_device"  # S52: a sign-in from a device unseen for 90 days
 
 
 class FactorChange(StrEnum):
@@ -49,6 +51,15 @@ class FactorChange(StrEnum):
     PASSKEY_ADDED = "passkey_added"
     PASSKEY_REMOVED = "passkey_removed"
     RESET_BY_ADMIN = "reset_by_admin"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInNotice:
+    """What a new-device mail tells of the sign-in (S52)."""
+
+    device: str  # "Chrome on Linux", or "" when unknown
+    ip: str | None
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,7 @@ class Mail:
     link: Link | None = None
     new_email: str | None = None  # the address an email change goes to
     change: FactorChange | None = None  # what a second-factors mail tells
+    sign_in: SignInNotice | None = None  # the sign-in a new-device mail is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +104,7 @@ class LinkToken:
     expires_at: datetime
     email: str | None = None  # confirm: the new address; undo: the old one
     used_at: datetime | None = None
+    session_id: UUID | None = None  # new device: the session the link can end
 
     @classmethod
     def issue(
@@ -102,8 +115,9 @@ class LinkToken:
         now: datetime,
         lifetime: timedelta,
         email: str | None = None,
+        session_id: UUID | None = None,
     ) -> LinkToken:
-        return cls(token_hash, purpose, user_id, now, now + lifetime, email)
+        return cls(token_hash, purpose, user_id, now, now + lifetime, email, session_id=session_id)
 
     def is_usable(self, purpose: LinkPurpose, now: datetime) -> bool:
         return self.purpose is purpose and self.used_at is None and now < self.expires_at

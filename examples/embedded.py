@@ -22,6 +22,7 @@ from adapters.security.jwt_access_tokens import JwtAccessTokens
 from adapters.security.jwt_keys import KeySet
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.security.secret_box import SecretBox
+from adapters.security.user_agents import UaParserUserAgents
 from adapters.security.webauthn_relying_party import WebAuthnRelyingParty
 from adapters.system import SystemClock, UuidV7Generator
 from adapters.throttle.memory import InMemoryAttemptCounter
@@ -94,6 +95,7 @@ def embedded_core() -> Core:
             random=secrets.token_bytes,
             service_name="embedded",
             webauthn=WebAuthnRelyingParty("https://embedded.example", "embedded"),
+            user_agents=UaParserUserAgents(),
         )
     )
 

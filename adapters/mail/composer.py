@@ -17,6 +17,7 @@ SUBJECTS = {
     MailKind.PASSWORD_CHANGED: "Your password was changed",
     MailKind.NO_ACCOUNT: "About resetting a password",
     MailKind.SECOND_FACTORS_CHANGED: "Your sign-in settings were changed",
+    MailKind.NEW_DEVICE: "A new sign-in to your account",
 }
 # What a second-factors mail says happened, after "Hello <name>,".
 CHANGES = {
@@ -70,6 +71,7 @@ class JinjaMailComposer:
             "valid_for": None,
             "home": self._public_url + "/",
             "change": CHANGES[mail.change] if mail.change is not None else None,
+            "sign_in": mail.sign_in,
         }
         if mail.link is not None:
             context["link"] = f"{self._public_url}/{mail.link.purpose.value}/{mail.link.token}"

@@ -1,11 +1,13 @@
 """Mail: proving an address, resetting a forgotten password, changing the
-email safely, and the relay that delivers what the outbox holds."""
+email safely, disowning a sign-in from a new device, and the relay that
+delivers what the outbox holds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from application.mail.email_change import ConfirmEmailChange, RequestEmailChange, UndoEmailChange
+from application.mail.new_device import DisownSignIn
 from application.mail.relay import (
     DeliverPendingMail,
     ListMail,
@@ -33,6 +35,7 @@ class MailFlows:
     request_email_change: RequestEmailChange
     confirm_email_change: ConfirmEmailChange
     undo_email_change: UndoEmailChange
+    disown_sign_in: DisownSignIn
     deliver_pending_mail: DeliverPendingMail
     mail_status: MailStatus
     mail_backlog: MailBacklog

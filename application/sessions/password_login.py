@@ -10,6 +10,7 @@ from uuid import UUID
 
 from application.events import record_alone
 from application.mailing import Verification
+from application.new_devices import NewDeviceAlerts
 from application.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
 from application.retry import retry_on_conflict
 from application.throttling import AttemptLimit
@@ -34,7 +35,8 @@ class CheckedPassword:
 @dataclass(frozen=True, slots=True)
 class PasswordLogin:
     """Check an email and password, then open a session: API login and a
-    browser's sign-in differ only in what they hand back (S40).
+    browser's sign-in differ only in what they hand back (S40). Every session,
+    whatever proved it, opens here, where a new device is told of (S52).
 
     Every failure is the same ``InvalidCredentials`` and costs one password
     verification (S9, S10). Hashing runs outside any transaction, so no
@@ -48,6 +50,7 @@ class PasswordLogin:
     address_limit: AttemptLimit
     verification: Verification
     verification_limit: AttemptLimit
+    alerts: NewDeviceAlerts
 
     def check(self, raw_email: str, raw_password: str, ip: str | None) -> CheckedPassword:
         self.address_limit.check(ip, "login")
@@ -116,6 +119,7 @@ class PasswordLogin:
                 uow.users.update(current)
             uow.sessions.add(session)
             opened = finish(uow, current, session.created_at)
+            self.alerts.check(uow, current, session)
             uow.record(LoginSucceeded(user_id=user.id, session_id=session.id))
             uow.commit()
         return opened

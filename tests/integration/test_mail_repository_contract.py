@@ -4,6 +4,7 @@ one contract on every adapter: in memory, and SQLAlchemy on each database."""
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import uuid4
 
 from domain.mail import (
     RETRY_DELAYS,
@@ -58,6 +59,19 @@ def test_a_link_token_is_kept_as_given_and_spent_once(uow: UowFactory) -> None:
         spent = work.links.get("h" * 64)
     assert spent is not None
     assert spent.used_at == NOW
+
+
+def test_a_new_device_link_keeps_its_session(uow: UowFactory) -> None:
+    user = stored_user(uow)
+    session_id = uuid4()  # no foreign key: the link outlives a purged session
+    token = LinkToken.issue(
+        "n" * 64, LinkPurpose.NEW_DEVICE, user.id, NOW, timedelta(days=7), session_id=session_id
+    )
+    with uow() as work:
+        work.links.add(token)
+        work.commit()
+    with uow(read_only=True) as work:
+        assert work.links.get("n" * 64) == token
 
 
 def test_spending_all_of_a_purpose_leaves_the_others(uow: UowFactory) -> None:

@@ -14,6 +14,7 @@ from adapters.persistence.memory import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.security.cursors import SignedCursors
 from adapters.security.refresh_tokens import OpaqueRefreshTokens
 from adapters.security.secret_box import SecretBox
+from adapters.security.user_agents import UaParserUserAgents
 from adapters.security.webauthn_relying_party import WebAuthnRelyingParty
 from adapters.throttle.memory import InMemoryAttemptCounter
 from application.accounts import Accounts
@@ -125,6 +126,7 @@ def second_factor_ports() -> dict[str, Any]:
         "random": os.urandom,
         "service_name": "accounts",
         "webauthn": WebAuthnRelyingParty(ORIGIN, "accounts"),
+        "user_agents": UaParserUserAgents(),
     }
 
 

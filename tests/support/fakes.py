@@ -112,6 +112,8 @@ class PlainComposer:
             lines.append(f"new address: {mail.new_email}")
         if mail.change is not None:
             lines.append(f"change: {mail.change.value}")
+        if mail.sign_in is not None:
+            lines.append(f"sign-in: {mail.sign_in.device} from {mail.sign_in.ip}")
         if mail.link is not None:
             lines.append(f"{self.BASE}/{mail.link.purpose.value}/{mail.link.token}")
         return ComposedMail(subject=mail.kind.value, text="\n".join(lines) + "\n")

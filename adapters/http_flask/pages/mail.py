@@ -113,6 +113,25 @@ def undo_email_change(token: str) -> Page:
     return render_template("pages/undo_email_change.html", form=form, token=token)
 
 
+@bp.route("/new-device/<token>", methods=["GET", "POST"])
+def new_device(token: str) -> Page:
+    """ "This was not me", from a new-device mail (S52): that session ends and
+    the person goes on to choose a new password."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            reset_token = core().mail.disown_sign_in(token)
+        except DomainError as error:
+            return _spent_link("pages/new_device.html", token, form, error)
+        flash("That device is signed out. Now choose a new password: it signs out the rest.")
+        return redirect_to(f"/reset-password/{reset_token}")
+    try:
+        sign_in = core().mail.disown_sign_in.sign_in_of(token)
+    except DomainError as error:
+        return _spent_link("pages/new_device.html", token, form, error)
+    return render_template("pages/new_device.html", form=form, token=token, sign_in=sign_in)
+
+
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
 def change_email() -> Page:

@@ -35,6 +35,7 @@ def _link_from_row(row: Any) -> LinkToken:
         expires_at=row.expires_at,
         email=row.email,
         used_at=row.used_at,
+        session_id=row.session_id,
     )
 
 
@@ -53,6 +54,7 @@ class SqlLinkTokenRepository:
                 "created_at": token.created_at,
                 "expires_at": token.expires_at,
                 "used_at": token.used_at,
+                "session_id": token.session_id,
             },
         )
 

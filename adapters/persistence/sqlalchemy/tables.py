@@ -129,6 +129,8 @@ link_tokens = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False, index=True),
     Column("used_at", UTCDateTime, nullable=True),
+    # No foreign key: the link outlives a purged session, and then ends nothing.
+    Column("session_id", Uuid, nullable=True),
 )
 
 outbox = Table(
