@@ -21,7 +21,9 @@ from domain.users import User
 # The stored events that show a device used by the account's owner: a failed
 # login shows only that someone tried, and must not make a device known.
 OWNER_EVENTS = ("login_succeeded", "user_registered")
-SEEN_LIMIT = 200  # of each, newest first: enough to know the devices of 90 days
+# Newest first: a first page of 2 (the sign-in before is nearly always the
+# same device), then pages of 100, up to 1,002 events of each kind.
+PAGES = (2, *(100,) * 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +44,8 @@ class NewDeviceAlerts:
         if not device.known:
             return
         since = session.created_at - NEW_DEVICE_WINDOW
-        recent = self._devices(uow, user, since)
-        if device in recent or not (recent or self._devices(uow, user, None, 1)):
+        seen_recently = self._seen(uow, user, since, device)
+        if seen_recently or (seen_recently is None and not self._seen(uow, user, None)):
             return
         link = self.links.issue(uow, LinkPurpose.NEW_DEVICE, user, session_id=session.id)
         notice = SignInNotice(device.agent, session.ip, session.created_at)
@@ -54,15 +56,27 @@ class NewDeviceAlerts:
         )
         self.postman.new_device(uow, user, link, notice)
 
-    def _devices(
-        self, uow: UnitOfWork, user: User, since: datetime | None, limit: int = SEEN_LIMIT
-    ) -> set[Device]:
-        """The known devices of the owner's stored events since ``since``."""
-        devices = set()
+    def _seen(
+        self, uow: UnitOfWork, user: User, since: datetime | None, device: Device | None = None
+    ) -> bool | None:
+        """Whether the owner's stored events since ``since`` show ``device``
+        (any known device, if None); None if they show no known device at all.
+
+        Newest first, a page at a time, stopping at the first match: the
+        device of a sign-in is nearly always the one of the sign-in before,
+        so the usual answer costs one short read (S52's cost, docs/performance.md)."""
+        any_known = False
         for kind in OWNER_EVENTS:
             query = AuditQuery(user_id=user.id, type=kind, since=since)
-            for event in uow.audit.newest(query, limit):
-                seen = self.device(event.user_agent, event.ip)
-                if seen.known:
-                    devices.add(seen)
-        return devices
+            before = None
+            for size in PAGES:
+                events = uow.audit.newest(query, size, before)
+                for event in events:
+                    seen = self.device(event.user_agent, event.ip)
+                    any_known = any_known or seen.known
+                    if seen.known and (device is None or seen == device):
+                        return True
+                if len(events) < size:
+                    break
+                before = events[-1].id
+        return False if any_known else None
