@@ -34,6 +34,8 @@ def test_a_person_reads_their_sign_ins_and_failed_attempts_in_words(app: Flask) 
     assert page.status_code == 200
     assert lines(page.text) == [
         "Signed in from Firefox on Linux, 127.0.0.1",
+        # Another browser than the one that registered: a new device (S52).
+        "Sign-in from a new device; an email was sent about it from Firefox on Linux, 127.0.0.1",
         "Failed sign-in: wrong password from 127.0.0.1",
         "Signed out from 127.0.0.1",
         "Signed in from 127.0.0.1",

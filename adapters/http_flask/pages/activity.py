@@ -67,10 +67,7 @@ WORDS: dict[str, Words] = {
     "email_change_undone": lambda _: "Email change undone",
     "second_factor_enabled": lambda _: "Authenticator app turned on",
     "second_factor_disabled": lambda _: "Authenticator app turned off",
-    "new_device_sign_in": lambda data: (
-        f"Signed in from a new device ({data.get('device') or 'unknown browser'}); "
-        "you were sent an email"
-    ),
+    "new_device_sign_in": lambda _: "Sign-in from a new device; an email was sent about it",
     "sign_in_disowned": lambda _: "A sign-in was marked as not yours; its session was ended",
     "passkey_added": lambda data: f"Passkey added ({data.get('passkey_name')})",
     "passkey_removed": lambda data: f"Passkey removed ({data.get('passkey_name')})",
