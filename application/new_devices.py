@@ -11,7 +11,6 @@ from datetime import datetime
 
 from application.mailing import Links, Postman
 from application.ports import UnitOfWork, UserAgents
-from domain.audit import AuditQuery
 from domain.devices import NEW_DEVICE_WINDOW, Device, network_of
 from domain.events import NewDeviceSignIn
 from domain.mail import LinkPurpose, SignInNotice
@@ -22,7 +21,7 @@ from domain.users import User
 # login shows only that someone tried, and must not make a device known.
 OWNER_EVENTS = ("login_succeeded", "user_registered")
 # Newest first: a first page of 2 (the sign-in before is nearly always the
-# same device), then pages of 100, up to 1,002 events of each kind.
+# same device), then pages of 100, up to 1,002 events.
 PAGES = (2, *(100,) * 10)
 
 
@@ -66,17 +65,15 @@ class NewDeviceAlerts:
         device of a sign-in is nearly always the one of the sign-in before,
         so the usual answer costs one short read (S52's cost, docs/performance.md)."""
         any_known = False
-        for kind in OWNER_EVENTS:
-            query = AuditQuery(user_id=user.id, type=kind, since=since)
-            before = None
-            for size in PAGES:
-                events = uow.audit.newest(query, size, before)
-                for event in events:
-                    seen = self.device(event.user_agent, event.ip)
-                    any_known = any_known or seen.known
-                    if seen.known and (device is None or seen == device):
-                        return True
-                if len(events) < size:
-                    break
-                before = events[-1].id
+        before = None
+        for size in PAGES:
+            origins = uow.audit.origins(user.id, OWNER_EVENTS, since, size, before)
+            for origin in origins:
+                seen = self.device(origin.user_agent, origin.ip)
+                any_known = any_known or seen.known
+                if seen.known and (device is None or seen == device):
+                    return True
+            if len(origins) < size:
+                break
+            before = origins[-1].id
         return False if any_known else None

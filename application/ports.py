@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
-from domain.audit import AuditEvent, AuditQuery
+from domain.audit import AuditEvent, AuditQuery, EventOrigin
 from domain.events import Event
 from domain.mail import (
     ComposedMail,
@@ -137,6 +137,18 @@ class AuditEventRepository(Protocol):
     def newest(self, query: AuditQuery, limit: int, before: UUID | None = None) -> list[AuditEvent]:
         """Up to ``limit`` events matching ``query``, newest first, only those
         older than the event ``before`` (a keyset, as posts page)."""
+
+    def origins(
+        self,
+        user_id: UUID,
+        types: Sequence[str],
+        since: datetime | None,
+        limit: int,
+        before: UUID | None = None,
+    ) -> list[EventOrigin]:
+        """Where ``user_id``'s events of ``types`` since ``since`` came from,
+        newest first, up to ``limit``, older than the event ``before``: the
+        new-device check's read (S52), a few columns and no more."""
 
     def oldest(
         self, limit: int, after: UUID | None = None, since: datetime | None = None

@@ -20,6 +20,15 @@ DataValue = str | int | bool | None | list[str]
 
 
 @dataclass(frozen=True, slots=True)
+class EventOrigin:
+    """Where a stored event came from, and no more: what a new-device check reads."""
+
+    id: UUID
+    user_agent: str | None
+    ip: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEvent:
     id: UUID  # time-ordered: newest first is id order, descending
     type: str

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.audit import AuditEvent, AuditQuery
+from domain.audit import AuditEvent, AuditQuery, EventOrigin
 
 if TYPE_CHECKING:
     from adapters.persistence.memory import InMemoryDatabase
@@ -37,6 +37,24 @@ class InMemoryAuditEvents:
             if (before is None or event_id < before) and _matches(event, query)
         )
         return [event for event, _ in zip(found, range(limit), strict=False)]
+
+    def origins(
+        self,
+        user_id: UUID,
+        types: Sequence[str],
+        since: datetime | None,
+        limit: int,
+        before: UUID | None = None,
+    ) -> list[EventOrigin]:
+        found = (
+            EventOrigin(event.id, event.user_agent, event.ip)
+            for event_id, event in sorted(self._db.audit_events.items(), reverse=True)
+            if (before is None or event_id < before)
+            and event.user_id == user_id
+            and event.type in types
+            and (since is None or event.occurred_at >= since)
+        )
+        return [origin for origin, _ in zip(found, range(limit), strict=False)]
 
     def oldest(
         self, limit: int, after: UUID | None = None, since: datetime | None = None

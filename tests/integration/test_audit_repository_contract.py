@@ -85,6 +85,33 @@ def test_newest_first_by_keyset_and_by_filter(uow: UowFactory) -> None:
     assert found(AuditQuery(since=NOW + minute, until=NOW + 3 * minute)) == [events[2], events[1]]
 
 
+def test_origins_of_one_accounts_events_of_some_types_newest_first(uow: UowFactory) -> None:
+    ada, bob = ids.new_id(), ids.new_id()
+    events = [
+        event("user_registered", ada, timedelta(days=0)),
+        event("login_failed", ada, timedelta(days=1)),
+        event("login_succeeded", bob, timedelta(days=2)),
+        event("login_succeeded", ada, timedelta(days=3)),
+        event("login_succeeded", ada, timedelta(days=4)),
+    ]
+    added(uow, *events)
+    kinds = ("login_succeeded", "user_registered")
+
+    def origins(since: timedelta | None, limit: int, before: UUID | None = None) -> list[UUID]:
+        with uow(read_only=True) as work:
+            found = work.audit.origins(
+                ada, kinds, None if since is None else NOW + since, limit, before
+            )
+        assert {(o.user_agent, o.ip) for o in found} <= {(events[0].user_agent, "203.0.113.9")}
+        return [origin.id for origin in found]
+
+    assert origins(None, 10) == [events[4].id, events[3].id, events[0].id]
+    assert origins(timedelta(days=3), 10) == [events[4].id, events[3].id]
+    assert origins(None, 1) == [events[4].id]
+    assert origins(None, 10, events[4].id) == [events[3].id, events[0].id]
+    assert origins(timedelta(days=1), 10, events[3].id) == []
+
+
 def test_oldest_first_for_an_export_and_purged_by_time_in_batches(uow: UowFactory) -> None:
     events = [event(at=timedelta(days=day)) for day in range(5)]
     added(uow, *events)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Select, delete, insert, select
+from sqlalchemy import Connection, Integer, Select, bindparam, delete, insert, select
 
 from adapters.persistence.sqlalchemy.driver_query import DriverQuery
 from adapters.persistence.sqlalchemy.tables import audit_events
-from domain.audit import AuditEvent, AuditQuery
+from domain.audit import AuditEvent, AuditQuery, EventOrigin
 
 # On the driver's cursor: every sign-in and change writes one (driver_query.py).
 _ADD = DriverQuery(insert(audit_events))
@@ -60,6 +61,21 @@ def _filtered(statement: Select[Any], query: AuditQuery) -> Select[Any]:
     return statement
 
 
+@lru_cache(maxsize=32)
+def _origins_query(types: int, since: bool, before: bool) -> DriverQuery:
+    """The new-device check's read, one statement per shape, on the driver's
+    cursor: it runs at every sign-in (S52; docs/performance.md)."""
+    statement = select(_c.id, _c.user_agent, _c.ip).where(
+        _c.user_id == bindparam("user_id"),
+        _c.type.in_([bindparam(f"type{number}") for number in range(types)]),
+    )
+    if since:
+        statement = statement.where(_c.occurred_at >= bindparam("since"))
+    if before:
+        statement = statement.where(_c.id < bindparam("before"))
+    return DriverQuery(statement.order_by(_c.id.desc()).limit(bindparam("limit", type_=Integer)))
+
+
 class SqlAuditEvents:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
@@ -73,6 +89,21 @@ class SqlAuditEvents:
         if before is not None:
             statement = statement.where(_c.id < before)
         return [_event(row) for row in self._db.execute(statement)]
+
+    def origins(
+        self,
+        user_id: UUID,
+        types: Sequence[str],
+        since: datetime | None,
+        limit: int,
+        before: UUID | None = None,
+    ) -> list[EventOrigin]:
+        query = _origins_query(len(types), since is not None, before is not None)
+        parameters: dict[str, Any] = {"user_id": user_id, "since": since, "before": before}
+        parameters["limit"] = limit
+        parameters |= {f"type{number}": kind for number, kind in enumerate(types)}
+        rows = query.all(self._db, {k: v for k, v in parameters.items() if v is not None})
+        return [EventOrigin(row["id"], row["user_agent"], row["ip"]) for row in rows]
 
     def oldest(
         self, limit: int, after: UUID | None = None, since: datetime | None = None

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Dialect, Insert, Select
 from sqlalchemy.exc import DBAPIError
 
 Processor = Callable[[Any], Any] | None
+Fetch = Literal["one", "all"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,40 +34,41 @@ class _Compiled:
     parameter_names: tuple[str, ...] | None  # in order, for positional paramstyles
     binds: Mapping[str, Processor]
     columns: tuple[tuple[str, Processor], ...]
+    defaults: Mapping[str, Any]  # values the statement binds itself (a LIMIT's OFFSET)
 
 
 class DriverQuery:
-    """``statement`` run on the DB-API cursor: a select's one row as a dict by
-    column label (``first``), or an insert's row (``insert``)."""
+    """``statement`` run on the DB-API cursor: a select's first row (``first``)
+    or all its rows (``all``), each a dict by column label, or an insert's row
+    (``insert``)."""
 
     def __init__(self, statement: Select[Any] | Insert) -> None:
         self._statement = statement
         self._compiled: WeakKeyDictionary[Dialect, _Compiled] = WeakKeyDictionary()
 
     def first(self, connection: Connection, parameters: Mapping[str, Any]) -> dict[str, Any] | None:
-        compiled, row = self._run(connection, parameters, fetch=True)
-        if row is None:
-            return None
-        return {
-            label: value if process is None or value is None else process(value)
-            for (label, process), value in zip(compiled.columns, row, strict=True)
-        }
+        compiled, rows = self._run(connection, parameters, fetch="one")
+        return _values(compiled, rows) if rows is not None else None
+
+    def all(self, connection: Connection, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        compiled, rows = self._run(connection, parameters, fetch="all")
+        return [_values(compiled, row) for row in rows]
 
     def insert(self, connection: Connection, parameters: Mapping[str, Any]) -> None:
         if not connection.in_transaction():
             # SQLAlchemy begins on its own first statement; this one it does not
             # see, and its commit would be a no-op without a transaction begun.
             connection.begin()
-        self._run(connection, parameters, fetch=False)
+        self._run(connection, parameters, fetch=None)
 
     def _run(
-        self, connection: Connection, parameters: Mapping[str, Any], *, fetch: bool
+        self, connection: Connection, parameters: Mapping[str, Any], *, fetch: Fetch
     ) -> tuple[_Compiled, Any]:
         dialect = connection.dialect
         compiled = self._compiled.get(dialect) or self._compile(dialect)
         values = {
             name: value if (bind := compiled.binds[name]) is None else bind(value)
-            for name, value in parameters.items()
+            for name, value in {**compiled.defaults, **parameters}.items()
         }
         driver_parameters: Any = (
             values
@@ -78,7 +80,9 @@ class DriverQuery:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(compiled.sql, driver_parameters)
-            return compiled, cursor.fetchone() if fetch else None
+            if fetch is None:
+                return compiled, None
+            return compiled, cursor.fetchone() if fetch == "one" else cursor.fetchall()
         except dialect.loaded_dbapi.Error as error:
             lost = dialect.is_disconnect(error, dbapi_connection, cursor)
             if lost:
@@ -112,6 +116,14 @@ class DriverQuery:
             tuple(compiled.positiontup or ()) if compiled.positional else None,
             binds,
             columns,
+            {name: bind.value for name, bind in compiled.binds.items() if bind.value is not None},
         )
         self._compiled[dialect] = result
         return result
+
+
+def _values(compiled: _Compiled, row: Any) -> dict[str, Any]:
+    return {
+        label: value if process is None or value is None else process(value)
+        for (label, process), value in zip(compiled.columns, row, strict=True)
+    }
