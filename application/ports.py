@@ -219,6 +219,9 @@ class PasskeyRepository(Protocol):
         """Store ``new_count`` if the count is still ``seen_count``: of two
         logins with one passkey at once, one wins. False if it changed."""
 
+    def rename(self, user_id: UUID, passkey_id: UUID, name: str) -> Passkey | None:
+        """Rename the account's passkey; the one renamed, or None if it has none such."""
+
     def delete(self, user_id: UUID, passkey_id: UUID) -> Passkey | None:
         """Remove the account's passkey; the one removed, or None if it had none such."""
 

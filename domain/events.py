@@ -219,6 +219,13 @@ class PasskeyAdded(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class PasskeyRenamed(Event):
+    user_id: UUID
+    passkey_id: UUID
+    passkey_name: str  # the new name
+
+
+@dataclass(frozen=True, slots=True)
 class PasskeyRemoved(Event):
     user_id: UUID
     passkey_id: UUID

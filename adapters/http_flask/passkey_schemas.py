@@ -21,18 +21,27 @@ CredentialIn = Annotated[
 ]
 
 
+# The domain trims and judges it (422 naming the rule); this only bounds the input.
+PasskeyNameIn = Annotated[
+    str,
+    Field(min_length=1, max_length=4 * PASSKEY_NAME_MAX, description="How the person knows it"),
+]
+
+
 class PasskeyOptionsRequest(RequestModel):
     current_password: PasswordIn
 
 
 class AddPasskeyRequest(RequestModel):
     credential: CredentialIn
-    name: str = Field(
-        min_length=1, max_length=4 * PASSKEY_NAME_MAX, description="How the person knows it"
-    )
+    name: PasskeyNameIn
 
     def credential_text(self) -> str:
         return json.dumps(self.credential)
+
+
+class RenamePasskeyRequest(RequestModel):
+    name: PasskeyNameIn
 
 
 class PasskeyLoginOptionsRequest(RequestModel):

@@ -1,4 +1,4 @@
-"""/api/v1/auth/passkeys: adding, listing and removing passkeys, and signing
+"""/api/v1/auth/passkeys: adding, listing, renaming and removing passkeys, and signing
 in with one, alone or as a login's second step (S51)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from adapters.http_flask.passkey_schemas import (
     PasskeyLoginRequest,
     PasskeyOptionsRequest,
     PasskeyResponse,
+    RenamePasskeyRequest,
     WebAuthnOptionsResponse,
 )
 from adapters.http_flask.schemas import TokenResponse
@@ -73,6 +74,23 @@ def add_passkey() -> Response:
 def list_passkeys() -> Response:
     passkeys = core().second_factors.list_passkeys(current_caller())
     return json_response(PasskeyListResponse(passkeys=[PasskeyResponse.of(p) for p in passkeys]))
+
+
+@bp.patch("/<uuid:passkey_id>")
+@documented(
+    Operation(
+        "Rename one of the caller's passkeys",
+        {200: PasskeyResponse},
+        body=RenamePasskeyRequest,
+        bearer=True,
+        errors=(404,),
+        tags=TAGS,
+    )
+)
+def rename_passkey(passkey_id: UUID) -> Response:
+    body = parse_body(RenamePasskeyRequest)
+    passkey = core().second_factors.rename_passkey(current_caller(), passkey_id, body.name)
+    return json_response(PasskeyResponse.of(passkey))
 
 
 @bp.delete("/<uuid:passkey_id>")

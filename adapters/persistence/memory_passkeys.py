@@ -40,6 +40,13 @@ class InMemoryPasskeys:
         self._db.passkeys[passkey_id] = replace(passkey, sign_count=new_count, last_used_at=now)
         return True
 
+    def rename(self, user_id: UUID, passkey_id: UUID, name: str) -> Passkey | None:
+        passkey = self._db.passkeys.get(passkey_id)
+        if passkey is None or passkey.user_id != user_id:
+            return None
+        self._db.passkeys[passkey_id] = replace(passkey, name=name)
+        return copy.copy(self._db.passkeys[passkey_id])
+
     def delete(self, user_id: UUID, passkey_id: UUID) -> Passkey | None:
         passkey = self._db.passkeys.get(passkey_id)
         if passkey is None or passkey.user_id != user_id:

@@ -11,6 +11,7 @@ from application.second_factors.passkeys import (
     ListPasskeys,
     PasskeyRegistrationOptions,
     RemovePasskey,
+    RenamePasskey,
 )
 from application.second_factors.recovery import RenewRecoveryCodes
 from application.second_factors.status import SecondFactorStatus
@@ -28,6 +29,7 @@ class SecondFactors:
     passkey_options: PasskeyRegistrationOptions
     add_passkey: AddPasskey
     list_passkeys: ListPasskeys
+    rename_passkey: RenamePasskey
     remove_passkey: RemovePasskey
     reset: ResetSecondFactors
     status: SecondFactorStatus

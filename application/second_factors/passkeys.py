@@ -1,6 +1,6 @@
 """Passkeys as second factors, and as a way to sign in alone (S51): adding
-one in two steps (options for the browser, then its answer), listing and
-removing them."""
+one in two steps (options for the browser, then its answer), listing,
+renaming and removing them."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from application.ports import Clock, IdGenerator, UnitOfWorkFactory, WebAuthn, W
 from application.retry import retry_on_conflict
 from application.second_factors.in_force import settle_second_step
 from domain.errors import EmailUnverified, InvalidPasskey, PasskeyNotFound, WrongPassword
-from domain.events import PasskeyAdded, PasskeyRemoved
+from domain.events import PasskeyAdded, PasskeyRemoved, PasskeyRenamed
 from domain.mail import FactorChange
 from domain.passkeys import Ceremony, Passkey, passkey_name
 
@@ -108,6 +108,23 @@ class ListPasskeys:
     def __call__(self, caller: Caller) -> list[Passkey]:
         with self.uow(read_only=True) as uow:
             return uow.passkeys.of_user(caller.user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RenamePasskey:
+    uow: UnitOfWorkFactory
+
+    def __call__(self, caller: Caller, passkey_id: UUID, name: str) -> Passkey:
+        new_name = passkey_name(name)
+        with self.uow() as uow:
+            renamed = uow.passkeys.rename(caller.user_id, passkey_id, new_name)
+            if renamed is None:
+                raise PasskeyNotFound()
+            uow.record(
+                PasskeyRenamed(user_id=caller.user_id, passkey_id=passkey_id, passkey_name=new_name)
+            )
+            uow.commit()
+        return renamed
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,3 +110,20 @@ def test_the_second_step_options_need_a_password_step(app: Flask) -> None:
     answer = post(browser, "/sign-in", "/sign-in/second-factor/passkey/options", {})
     assert answer.status_code == 401
     assert "start again with your password" in answer.json["message"]
+
+
+def test_a_passkey_is_renamed_on_its_page(ada: Browser) -> None:
+    key = SoftAuthenticator(PUBLIC_URL)
+    security = "/account/security"
+    ceremony(
+        ada, security, security + "/passkeys/options", security + "/passkeys", key, name="Phone"
+    )
+    page = ada.get(security).get_data(as_text=True)
+    path = page.split('<a href="/account/security/passkeys/', 1)[1].split('"', 1)[0]
+    own = f"{security}/passkeys/{path}"
+    bad = ada.submit(own, {"name": ""})
+    assert bad.status_code == 422
+    assert "Give the passkey a name." in bad.get_data(as_text=True)
+    done = ada.submit(own, {"name": "Old phone"})
+    assert (done.status_code, done.headers["Location"]) == (303, security)
+    assert "<strong>Old phone</strong>" in ada.get(security).get_data(as_text=True)

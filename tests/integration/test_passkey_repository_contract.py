@@ -86,6 +86,23 @@ def test_a_use_moves_the_count_on_once(uow: UowFactory) -> None:
     assert (used.sign_count, used.last_used_at) == (1, LATER)
 
 
+def test_a_passkey_is_renamed_only_by_its_owner(uow: UowFactory) -> None:
+    ada, bob = make_user(), make_user("bob@example.com")
+    stored(uow, ada, bob)
+    key = passkey(ada, b"named")
+    with uow() as work:
+        work.passkeys.add(key)
+        work.commit()
+    with uow() as work:
+        assert work.passkeys.rename(bob.id, key.id, "Mine") is None
+        renamed = work.passkeys.rename(ada.id, key.id, "Työläppäri")
+        assert renamed is not None
+        assert renamed.name == "Työläppäri"
+        work.commit()
+    with uow(read_only=True) as work:
+        assert [p.name for p in work.passkeys.of_user(ada.id)] == ["Työläppäri"]
+
+
 def test_a_passkey_is_removed_only_by_its_owner(uow: UowFactory) -> None:
     ada, bob = make_user(), make_user("bob@example.com")
     stored(uow, ada, bob)

@@ -164,3 +164,15 @@ def test_removing_a_passkey_is_mailed_and_the_last_turns_the_second_step_off(
     mails = [m for m in outbox(app) if m.kind is MailKind.SECOND_FACTORS_CHANGED]
     assert len(mails) == 2
     assert api.login().status_code == 200
+
+
+def test_a_passkey_is_renamed(app: Flask, api: Api, key: SoftAuthenticator) -> None:
+    tokens = verified_signup(app, api)
+    passkey_id = add(api, tokens, key).json["id"]
+    renamed = api.call("PATCH", f"{PASSKEYS}/{passkey_id}", tokens, json={"name": "Phone"})
+    assert (renamed.status_code, renamed.json["name"]) == (200, "Phone")
+    assert api.call("GET", PASSKEYS, tokens).json["passkeys"][0]["name"] == "Phone"
+    assert_problem(api.call("PATCH", f"{PASSKEYS}/{passkey_id}", tokens, json={"name": " "}), 422)
+    other = verified_signup(app, api, "bob@example.com")
+    answer = api.call("PATCH", f"{PASSKEYS}/{passkey_id}", other, json={"name": "Mine"})
+    assert_problem(answer, 404, "not-found")

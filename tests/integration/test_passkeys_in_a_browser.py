@@ -73,6 +73,11 @@ def test_a_passkey_added_used_twice_and_removed(chrome: Browser, site: tuple[str
     expect(ada.page.locator(".passkeys")).to_contain_text("Laptop")
     expect(ada.page.locator(".passkeys")).to_contain_text("not used yet")
     ada.check("security-passkey")
+    ada.page.get_by_role("link", name="Rename passkey Laptop").click()
+    ada.check("passkey-rename")
+    ada.fill("Name of this passkey", "Work laptop")
+    ada.press("Rename")
+    expect(ada.page.get_by_role("status")).to_have_text("Passkey renamed to “Work laptop”.")
 
     ada.press("Sign out")
     ada.sign_in("ada@example.com")
@@ -89,7 +94,7 @@ def test_a_passkey_added_used_twice_and_removed(chrome: Browser, site: tuple[str
 
     ada.open("/account/security")
     expect(ada.page.locator(".passkeys")).to_contain_text("last used")
-    ada.press("Remove passkey Laptop")
+    ada.press("Remove passkey Work laptop")
     expect(ada.page.get_by_role("status")).to_have_text("Passkey removed.")
     expect(ada.page.locator("main")).to_contain_text("Signing in asks only for your password")
     ada.press("Sign out")

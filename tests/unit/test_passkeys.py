@@ -315,3 +315,17 @@ def test_purging_removes_ended_challenges_and_second_steps(
     c.clock.advance(minutes=6)
     c.sessions.purge_ended(timedelta(days=30))
     assert (len(c.db.webauthn_challenges), len(c.db.pending_logins)) == (0, 0)
+
+
+def test_a_passkey_is_renamed_by_its_owner_only(c: CoreUnderTest, key: SoftAuthenticator) -> None:
+    caller = verified(c)
+    add_passkey(c, caller, key, "Laptop")
+    (passkey,) = c.core.second_factors.list_passkeys(caller)
+    renamed = c.core.second_factors.rename_passkey(caller, passkey.id, " Work laptop ")
+    assert renamed.name == "Work laptop"
+    assert c.core.second_factors.list_passkeys(caller)[0].name == "Work laptop"
+    assert "passkey_renamed" in [e.name for e in c.events.published]
+    with pytest.raises(InvalidPasskeyName):
+        c.core.second_factors.rename_passkey(caller, passkey.id, "")
+    with pytest.raises(PasskeyNotFound):
+        c.core.second_factors.rename_passkey(verified(c, "bob@example.com"), passkey.id, "Mine")

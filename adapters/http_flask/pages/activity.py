@@ -70,6 +70,7 @@ WORDS: dict[str, Words] = {
     "new_device_sign_in": lambda _: "Sign-in from a new device; an email was sent about it",
     "sign_in_disowned": lambda _: "A sign-in was marked as not yours; its session was ended",
     "passkey_added": lambda data: f"Passkey added ({data.get('passkey_name')})",
+    "passkey_renamed": lambda data: f"Passkey renamed to {data.get('passkey_name')}",
     "passkey_removed": lambda data: f"Passkey removed ({data.get('passkey_name')})",
     "second_factors_reset": lambda _: "Second factors removed",
     "recovery_codes_made": lambda _: "New recovery codes made",

@@ -134,6 +134,10 @@ class PasskeyForm(PageForm):
     credential = HiddenField()
 
 
+class RenamePasskeyForm(PageForm):
+    name = StringField("Name of this passkey", render_kw={"autocomplete": "off", "required": True})
+
+
 class PasskeySignInForm(PageForm):
     """A sign-in, or a second step, by passkey: ``credential`` is filled by passkeys.js."""
 

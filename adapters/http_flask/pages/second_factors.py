@@ -13,7 +13,13 @@ from werkzeug import Response
 from adapters.http_flask.context import client_info, core
 from adapters.http_flask.pages.browser_session import redirect_to, signed_in
 from adapters.http_flask.pages.errors import retry_after, show_error, status_of
-from adapters.http_flask.pages.forms import CurrentPasswordForm, PasskeyForm, TotpForm, text
+from adapters.http_flask.pages.forms import (
+    CurrentPasswordForm,
+    PasskeyForm,
+    RenamePasskeyForm,
+    TotpForm,
+    text,
+)
 from adapters.http_flask.pages.public import Page
 from adapters.http_flask.pages.qr import qr_svg
 from domain.errors import (
@@ -171,6 +177,29 @@ def add_passkey() -> Page:
         return _overview(passkey=form), status, retry_after(error)
     flash(f"Passkey “{passkey_name(text(form.name))}” added.")
     return redirect_to("/account/security")
+
+
+@bp.route("/passkeys/<uuid:passkey_id>", methods=["GET", "POST"])
+def passkey(passkey_id: UUID) -> Page:
+    """One passkey: renamed here."""
+    caller = signed_in().caller
+    found = next(
+        (key for key in core().second_factors.list_passkeys(caller) if key.id == passkey_id), None
+    )
+    if found is None:
+        flash("That passkey was removed.")
+        return redirect_to("/account/security")
+    form = RenamePasskeyForm(data={"name": found.name})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            core().second_factors.rename_passkey(caller, passkey_id, text(form.name))
+        except DomainError as error:
+            status = show_error(form, error, "name")
+        else:
+            flash(f"Passkey renamed to “{passkey_name(text(form.name))}”.")
+            return redirect_to("/account/security")
+    return render_template("pages/passkey.html", form=form, passkey=found), status
 
 
 @bp.post("/passkeys/<uuid:passkey_id>/remove")

@@ -71,6 +71,15 @@ class SqlPasskeys:
         )
         return self._db.execute(statement).rowcount == 1
 
+    def rename(self, user_id: UUID, passkey_id: UUID, name: str) -> Passkey | None:
+        statement = (
+            update(passkeys).where(_k.id == passkey_id, _k.user_id == user_id).values(name=name)
+        )
+        if self._db.execute(statement).rowcount != 1:
+            return None
+        row = self._db.execute(select(passkeys).where(_k.id == passkey_id)).first()
+        return _passkey(row) if row is not None else None
+
     def delete(self, user_id: UUID, passkey_id: UUID) -> Passkey | None:
         query = select(passkeys).where(_k.id == passkey_id, _k.user_id == user_id)
         row = self._db.execute(query).first()
