@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask, Response, g, render_template
+from flask import Flask, Response, g, jsonify, render_template
 from flask_login import AnonymousUserMixin, current_user
 from wtforms import Form
 from wtforms.fields import Field
@@ -53,6 +53,15 @@ def status_of(error: DomainError) -> int:
     if status >= 500:
         raise error
     return status
+
+
+def script_error(error: DomainError, field: str | None = None) -> Response:
+    """An error for the pages' script (passkeys.js) as JSON ``{field, message}``,
+    with the status the API would give: it shows it as ``show_error`` would."""
+    name = error.field if isinstance(error, InvalidInput) else field
+    response = jsonify({"field": name, "message": error.message})
+    response.status_code = status_of(error)
+    return response
 
 
 def retry_after(error: DomainError) -> dict[str, str]:

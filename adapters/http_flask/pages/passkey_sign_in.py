@@ -9,7 +9,7 @@ from werkzeug import Response
 
 from adapters.http_flask.context import client_info, core
 from adapters.http_flask.pages.browser_session import redirect_to, start_browser_session
-from adapters.http_flask.pages.errors import retry_after, show_error, status_of
+from adapters.http_flask.pages.errors import retry_after, script_error, show_error
 from adapters.http_flask.pages.forms import PasskeySignInForm, SignInForm, text
 from adapters.http_flask.pages.next_url import safe_next
 from adapters.http_flask.pages.public import SECOND_STEP, Page, second_factor_page
@@ -30,11 +30,7 @@ NO_PASSKEY = (
 
 def _options(make: WebAuthnOptions | DomainError) -> Response:
     """Options for passkeys.js as JSON, or the error it shows at the top of the form."""
-    if isinstance(make, DomainError):
-        response = jsonify({"field": None, "message": make.message})
-        response.status_code = status_of(make)
-        return response
-    return jsonify(dict(make))
+    return script_error(make) if isinstance(make, DomainError) else jsonify(dict(make))
 
 
 @bp.post("/sign-in/passkey/options")

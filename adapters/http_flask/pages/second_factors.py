@@ -12,7 +12,7 @@ from werkzeug import Response
 
 from adapters.http_flask.context import client_info, core
 from adapters.http_flask.pages.browser_session import redirect_to, signed_in
-from adapters.http_flask.pages.errors import retry_after, show_error, status_of
+from adapters.http_flask.pages.errors import retry_after, script_error, show_error
 from adapters.http_flask.pages.forms import (
     CurrentPasswordForm,
     PasskeyForm,
@@ -24,7 +24,6 @@ from adapters.http_flask.pages.public import Page
 from adapters.http_flask.pages.qr import qr_svg
 from domain.errors import (
     DomainError,
-    InvalidInput,
     InvalidMfaCode,
     InvalidPasskey,
     PasskeyNotFound,
@@ -149,15 +148,8 @@ def passkey_options() -> Response:
             caller, _passkey_password(form), client_info()[1]
         )
     except DomainError as error:
-        field = error.field if isinstance(error, InvalidInput) else _field_of(error)
-        return _json({"field": field, "message": error.message}, status_of(error))
-    return _json(dict(options), 200)
-
-
-def _json(body: dict[str, object], status: int) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    return response
+        return script_error(error, _field_of(error))
+    return jsonify(dict(options))
 
 
 @bp.post("/passkeys")
