@@ -196,8 +196,9 @@ def page_cursors(secret_key: str) -> SignedCursors:
     return SignedCursors(hashlib.sha256(b"accounts page cursors\0" + secret_key.encode()).digest())
 
 
-def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
-    """Choose the adapters and build the core with them."""
+def wire(settings: Settings, keys: KeySet) -> tuple[Core, Engine, Redis | None]:
+    """Choose the adapters and build the core with them (``keys``: the access
+    tokens', read once with the settings)."""
     engine = database_engine(settings)
     counters, redis_client = attempt_counters(settings, engine)
     link_lifetimes = LinkLifetimes(
@@ -216,7 +217,7 @@ def wire(settings: Settings) -> tuple[Core, Engine, Redis | None]:
             ),
             hasher=Argon2Hasher(argon2_parameters(settings)),
             access_tokens=JwtAccessTokens(
-                access_token_keys(settings),
+                keys,
                 issuer=settings.jwt_issuer,
                 audience=settings.jwt_audience,
                 lifetime=settings.access_token_ttl,
@@ -272,7 +273,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         context=RequestContextFilter(),
         audit_logger=AUDIT_LOGGER,
     )
-    core, engine, redis_client = wire(settings)
+    keys = access_token_keys(settings)
+    core, engine, redis_client = wire(settings, keys)
     checks: dict[str, Callable[[], object]] = {"database": partial(ping, engine)}
     if redis_client is not None:
         checks["redis"] = redis_client.ping
@@ -305,6 +307,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             dev_mailbox=settings.mail_url.startswith("dev:"),
         ),
         audit_retention=timedelta(days=settings.audit_retention_days),
+        public_keys=keys.public_jwks(),
     )
     app.extensions[DATABASE_ENGINE] = engine  # for whoever ends the app's life
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from flask import Flask, request
@@ -14,6 +14,7 @@ from adapters.http_flask import (
     auth,
     docs,
     health,
+    jwks,
     mail_flows,
     passkeys,
     posts,
@@ -24,6 +25,7 @@ from adapters.http_flask.cli import Migrations, init_cli
 from adapters.http_flask.context import EXTENSION
 from adapters.http_flask.edge_headers import EdgeHeaders
 from adapters.http_flask.health import READINESS_CHECKS, ReadinessChecks
+from adapters.http_flask.jwks import JWKS
 from adapters.http_flask.observability import (
     MetricsRenderer,
     RequestObserver,
@@ -51,6 +53,7 @@ def build_app(
     metrics_token: str | None = None,
     pages: PagesConfig | None = None,
     audit_retention: timedelta = timedelta(days=365),
+    public_keys: Sequence[Mapping[str, str]] = (),  # the JWKS: RS256/EdDSA keys as JWKs
 ) -> Flask:
     app = Flask(__name__)
     # Werkzeug answers "//x" with a 308 whose absolute Location is built from
@@ -68,6 +71,7 @@ def build_app(
     app.config.update(MAX_CONTENT_LENGTH=max_body_bytes)
     app.extensions[EXTENSION] = core
     app.extensions[READINESS_CHECKS] = readiness_checks
+    app.extensions[JWKS] = {"keys": [dict(key) for key in public_keys]}
     init_observability(
         app, observe=observe_request, render_metrics=render_metrics, metrics_token=metrics_token
     )
@@ -106,6 +110,7 @@ def build_app(
         posts.bp,
         audit.bp,
         health.bp,
+        jwks.bp,
         docs.spec,
     ):
         app.register_blueprint(blueprint)

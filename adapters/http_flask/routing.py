@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Problem details, no cookie, the API's own headers; every other path is a page.
-API_PREFIXES = ("api/", "health", "metrics")
+API_PREFIXES = ("api/", "health", "metrics", ".well-known/")
 
 
 def is_api_path(path: str) -> bool:

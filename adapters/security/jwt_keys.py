@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
     load_pem_public_key,
 )
+from jwt.algorithms import OKPAlgorithm, RSAAlgorithm
 
 ALGORITHMS = ("HS256", "RS256", "EdDSA")
 MIN_HMAC_BYTES = 32
@@ -69,6 +70,23 @@ class KeySet:
             _check_public(algorithm, public)
         keys = {_public_kid(public): public for public in publics}
         return cls(algorithm, _public_kid(publics[0]), private, keys)
+
+    def public_jwks(self) -> list[dict[str, str]]:
+        """Every verification key as a public JWK (RFC 7517), the signing key
+        first: what ``/.well-known/jwks.json`` publishes. HS256 secrets are
+        never published: the list is empty."""
+        if self.algorithm == "HS256":
+            return []
+        kids = [
+            self.signing_kid,
+            *(kid for kid in self.verification_keys if kid != self.signing_kid),
+        ]
+        return [self._jwk(kid, self.verification_keys[kid]) for kid in kids]
+
+    def _jwk(self, kid: str, public: Any) -> dict[str, str]:
+        codec = RSAAlgorithm if self.algorithm == "RS256" else OKPAlgorithm
+        jwk: dict[str, str] = codec.to_jwk(public, as_dict=True)
+        return jwk | {"kid": kid, "alg": self.algorithm, "use": "sig"}
 
 
 def _check_public(algorithm: str, public: Any) -> None:

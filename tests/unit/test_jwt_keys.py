@@ -137,3 +137,25 @@ def test_s18_keys_that_cannot_serve_the_algorithm_are_refused(
 ) -> None:
     with pytest.raises(InvalidKey, match=message):
         KeySet.from_pem(algorithm, pem())
+
+
+@pytest.mark.parametrize("algorithm", sorted(KEY_MAKERS))
+def test_the_public_keys_are_published_as_jwks_retired_ones_too(algorithm: str) -> None:
+    old_private, old_public = KEY_MAKERS[algorithm]()
+    new_private, _ = KEY_MAKERS[algorithm]()
+    before = token(KeySet.from_pem(algorithm, old_private))
+    rotated = KeySet.from_pem(algorithm, new_private, previous_public_pems=(old_public,))
+    published = rotated.public_jwks()
+    assert [key["kid"] for key in published] == list(rotated.verification_keys)
+    assert published[0]["kid"] == rotated.signing_kid
+    assert {(key["alg"], key["use"]) for key in published} == {(algorithm, "sig")}
+    assert not {"d", "p", "q", "dp", "dq", "qi"} & {name for key in published for name in key}
+    keys = jwt.PyJWKSet.from_dict({"keys": published})
+    for issued in (before, token(rotated)):
+        kid = jwt.get_unverified_header(issued)["kid"]
+        key = next(k for k in keys.keys if k.key_id == kid)
+        assert jwt.decode(issued, key.key, algorithms=[algorithm], audience="a")["sub"]
+
+
+def test_an_hs256_secret_is_never_published() -> None:
+    assert KeySet.hmac(NEW, (OLD,)).public_jwks() == []
