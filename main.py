@@ -53,7 +53,7 @@ from application.ports import AttemptCounter, Mailer
 from application.sessions.tokens import SessionLifetimes
 from application.throttling import FailOpen
 from domain.passwords import PasswordPolicy
-from settings import ConfigError, Settings
+from settings import ConfigError, Settings, load_dotenv_file
 
 DATABASE_ENGINE = "accounts.database_engine"
 MAIL_BATCH = 50  # messages a relay claims at a time
@@ -71,6 +71,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
 def settings_or_exit() -> Settings:
     """The settings, or the one-line reason why not on standard error and exit
     status 1: a service must not start half-configured."""
+    load_dotenv_file()
     try:
         return load_settings()
     except ConfigError as error:

@@ -15,11 +15,14 @@ import os
 import sys
 from pathlib import Path
 
+from settings import load_dotenv_file
+
 ROOT = Path(__file__).resolve().parent
 RELAY_FLAG = "--with-mail-relay"
 
 
 def main(argv: list[str]) -> None:
+    load_dotenv_file()  # before gunicorn.conf.py reads HOST, PORT and WEB_CONCURRENCY
     workers = os.environ.get("WEB_CONCURRENCY", "")
     if workers and not (workers.isdigit() and int(workers) > 0):
         print(

@@ -13,13 +13,14 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -27,6 +28,20 @@ from domain.mail import RETRY_DELAYS
 from domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 ROOT = Path(__file__).resolve().parent
+DOTENV = ROOT / ".env"
+
+
+def load_dotenv_file(path: Path = DOTENV, environ: MutableMapping[str, str] = os.environ) -> None:
+    """Development's ``.env``: each variable it sets joins the environment,
+    never over one already set. Production reads only its environment
+    (``APP_ENV=production`` set before the process starts ignores the file)."""
+    if environ.get("APP_ENV") == "production" or not path.is_file():
+        return
+    for name, value in dotenv_values(path).items():
+        if value is not None:
+            environ.setdefault(name, value)
+
+
 INSTANCE = ROOT / "instance"
 MIN_SECRET_BYTES = 32
 ENVIRONMENTS = ("development", "production")
