@@ -8,7 +8,7 @@ export HOST PORT
 
 AXE := build/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck imports unit bench bench-mail fuzz clean axe
+.PHONY: run test lint typecheck imports unit bench bench-mail fuzz clean axe image
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,25 @@ imports: $(VENV)/.dev
 
 unit: $(VENV)/.dev
 	$(BIN)/pytest tests/unit --no-cov
+
+# The container image (deploy/Containerfile) with podman. IMAGE_BASE=local
+# makes its base here with debootstrap (deploy/base-image.sh), for a machine
+# with no registry; the host's CA bundle is lent to pip when it has one.
+IMAGE ?= localhost/accounts:latest
+IMAGE_BASE ?= docker.io/library/python:3.11-slim
+CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
+# Limits this machine grants a container (podman asks for more by default, and is refused).
+NOFILE := $(shell bash -c 'ulimit -Hn')
+# A build runs a few processes; the machine's own maximum is refused.
+NPROC := 4096
+PODMAN_BUILD := podman build --runtime runc --ulimit nofile=$(NOFILE):$(NOFILE) --ulimit nproc=$(NPROC):$(NPROC)
+image:
+	command -v podman >/dev/null && command -v runc >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc)
+	if [ "$(IMAGE_BASE)" = local ]; then deploy/base-image.sh localhost/accounts-base:bookworm; fi
+	$(PODMAN_BUILD) -f deploy/Containerfile -t $(IMAGE) \
+		--build-arg BASE=$(if $(filter local,$(IMAGE_BASE)),localhost/accounts-base:bookworm,$(IMAGE_BASE)) \
+		$(if $(wildcard $(CA_BUNDLE)),--volume $(CA_BUNDLE):/run/ca-bundle.crt:ro --build-arg PIP_CERT=/run/ca-bundle.crt) \
+		.
 
 # Schemathesis deeper than `make test` does: 500 examples per operation.
 fuzz: $(VENV)/.dev

@@ -1,0 +1,109 @@
+"""The container image (deploy/Containerfile), built by `make image` with
+podman and a base made here (no registry), run as production runs it: a
+read-only root filesystem, its own non-root user, migrations as their own
+command, then gunicorn; a login through it against PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from settings import ROOT
+from tests.support.api import PASSWORD, PRODUCTION_REQUIRED
+from tests.support.servers import free_port, fresh_database
+from tests.support.tools import required_tool
+
+IMAGE = "localhost/accounts:test"
+# The limits this machine grants a container (as the Makefile's).
+RUN = ["--runtime", "runc", "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"]
+
+
+@pytest.fixture(scope="module")
+def image() -> str:
+    required_tool("podman", "podman")
+    started = time.monotonic()
+    built = subprocess.run(
+        ["make", "image", "IMAGE_BASE=local", f"IMAGE={IMAGE}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    print(f"image built in {time.monotonic() - started:.1f} s")
+    return IMAGE
+
+
+def call(url: str, body: dict[str, str] | None = None, token: str = "") -> tuple[int, dict]:
+    """A request to the running container; its status and JSON body."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"}
+        | ({"Authorization": f"Bearer {token}"} if token else {}),
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def podman(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["podman", *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture
+def environment(tmp_path: Path) -> Iterator[list[str]]:
+    with fresh_database("postgresql", tmp_path) as url:
+        values = PRODUCTION_REQUIRED | {
+            "SECRET_KEY": "s" * 40,
+            "JWT_SECRET_KEY": "j" * 40,
+            "DATABASE_URL": url,
+            "WEB_CONCURRENCY": "2",
+        }
+        yield [part for name, value in values.items() for part in ("--env", f"{name}={value}")]
+
+
+def test_the_image_runs_read_only_as_its_own_user(image: str, environment: list[str]) -> None:
+    # /tmp: the container's own tmpfs (gunicorn's heartbeats, the workers' metrics).
+    common = [*RUN, "--network", "host", "--read-only", "--tmpfs", "/tmp", *environment]  # noqa: S108
+    migrated = podman("run", "--rm", *common, image, "flask", "--app", "main", "db", "upgrade")
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    port = free_port()
+    name = f"accounts-test-{uuid.uuid4().hex[:8]}"
+    started = podman("run", "--detach", "--name", name, *common, "--env", f"PORT={port}", image)
+    assert started.returncode == 0, started.stderr
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if call(f"{base}/health/ready")[0] == 200:
+                    break
+            except OSError:  # not listening yet
+                time.sleep(0.5)
+        credentials = {"email": "ada@example.com", "password": PASSWORD}
+        registered, _ = call(f"{base}/api/v1/auth/register", credentials | {"name": "Ada"})
+        assert registered == 201
+        status, tokens = call(f"{base}/api/v1/auth/login", credentials)
+        assert status == 200, tokens
+        status, me = call(f"{base}/api/v1/auth/me", token=tokens["access_token"])
+        assert (status, me["email"]) == (200, "ada@example.com")
+        assert podman("exec", name, "id", "-u").stdout.strip() == "10001"
+        written = podman("exec", name, "touch", "/app/written")
+        assert written.returncode != 0
+        assert "Read-only file system" in written.stderr
+    finally:
+        podman("rm", "--force", "--time", "2", name)
