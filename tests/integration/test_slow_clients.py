@@ -8,26 +8,21 @@ clients leave ``/health`` answering.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 
-from settings import ROOT, Settings
+from settings import Settings
 from tests.support.gunicorn_server import gunicorn_server
-from tests.support.servers import free_port
-from tests.support.tools import required_tool
+from tests.support.nginx import NGINX_CONF, nginx_in_front
 
-NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 SLOW_CLIENTS = 200
 PROBE_SECONDS = 8
 ANSWER_WITHIN = 2.0
@@ -43,47 +38,6 @@ def test_the_shipped_config_replaces_x_forwarded_for_for_one_trusted_hop() -> No
     text = NGINX_CONF.read_text()
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in text
     assert "TRUSTED_PROXIES=1" in text
-
-
-@contextmanager
-def nginx_in_front(folder: Path, upstream_port: int) -> Iterator[int]:
-    """deploy/nginx.conf as shipped, but for its listen address, upstream and
-    the paths a test run may write to."""
-    nginx = required_tool("nginx", "nginx")
-    port = free_port()
-    text = NGINX_CONF.read_text()
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    text = text.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};")
-    # As root, nginx's workers would run as nobody, who cannot reach the test's folder.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    text = text.replace(
-        "worker_processes auto;", f"worker_processes 1;\n{user}pid {folder}/nginx.pid;"
-    )
-    temporary = "\n".join(
-        f"    {kind}_temp_path {folder}/{kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    text = text.replace("http {\n", f"http {{\n{temporary}\n", 1)
-    config = folder / "nginx.conf"
-    config.write_text(text)
-    with (folder / "nginx.log").open("wb") as output:
-        process = subprocess.Popen(
-            [nginx, "-p", str(folder), "-c", str(config), "-g", "daemon off;"], stderr=output
-        )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except OSError:
-                assert process.poll() is None, (folder / "nginx.log").read_text()
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.05)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _drip(sockets: list[socket.socket], stop: threading.Event) -> None:
