@@ -49,7 +49,7 @@ def main() -> None:
         with (
             gunicorn("bench.hello:app", {}) as (hello, _),
             gunicorn("main:create_app()", environment) as (port, _),
-            nginx_in_front(Path(folder), port) as proxy,
+            nginx_in_front(Path(folder), f"127.0.0.1:{port}") as proxy,
         ):
             header = f"Authorization: Bearer {login(port, user_email(1))}"
             targets = {

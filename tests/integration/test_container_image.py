@@ -5,11 +5,8 @@ command, then gunicorn; a login through it against PostgreSQL."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +15,7 @@ import pytest
 
 from settings import ROOT
 from tests.support.api import PASSWORD, PRODUCTION_REQUIRED
+from tests.support.http import call
 from tests.support.servers import free_port, fresh_database
 from tests.support.tools import required_tool
 
@@ -41,21 +39,6 @@ def image() -> str:
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     print(f"image built in {time.monotonic() - started:.1f} s")
     return IMAGE
-
-
-def call(url: str, body: dict[str, str] | None = None, token: str = "") -> tuple[int, dict]:
-    """A request to the running container; its status and JSON body."""
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"}
-        | ({"Authorization": f"Bearer {token}"} if token else {}),
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 def podman(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -54,7 +54,7 @@ def _drip(sockets: list[socket.socket], stop: threading.Event) -> None:
 def test_200_slow_clients_leave_health_answering_behind_nginx(tmp_path: Path) -> None:
     with (
         gunicorn_server(tmp_path, {}, workers=2) as server,
-        nginx_in_front(tmp_path, server.port) as port,
+        nginx_in_front(tmp_path, f"127.0.0.1:{server.port}") as port,
     ):
         sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(SLOW_CLIENTS)]
         stop = threading.Event()
@@ -85,7 +85,7 @@ def test_200_slow_clients_leave_health_answering_behind_nginx(tmp_path: Path) ->
 def test_nginx_refuses_a_body_over_the_limit_as_problem_details(tmp_path: Path) -> None:
     with (
         gunicorn_server(tmp_path, {}, workers=1) as server,
-        nginx_in_front(tmp_path, server.port) as port,
+        nginx_in_front(tmp_path, f"127.0.0.1:{server.port}") as port,
     ):
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/v1/auth/login",

@@ -22,6 +22,7 @@ from alembic import command
 
 from adapters.persistence.sqlalchemy.migrations import alembic_config
 from settings import ROOT
+from tests.support.hosts import Host
 from tests.support.servers import free_port
 
 # The real settings, plus a hook that records each request as a worker starts it.
@@ -38,6 +39,7 @@ def pre_request(worker, request):
 
 @dataclass
 class Server:
+    address: str
     port: int
     process: subprocess.Popen[bytes]
     access_log: Path
@@ -80,10 +82,17 @@ def _wait(condition: Callable[[], bool], what: str, seconds: float = 10) -> None
 
 @contextmanager
 def gunicorn_server(
-    folder: Path, environment: dict[str, str], workers: int = 2
+    folder: Path,
+    environment: dict[str, str],
+    workers: int = 2,
+    host: Host | None = None,
 ) -> Iterator[Server]:
-    database = f"sqlite:///{folder / 'accounts.db'}"
-    command.upgrade(alembic_config(database), "head")
+    """Serve from ``folder`` (its logs, and a migrated SQLite database unless
+    ``environment`` names one), on loopback or on ``host``."""
+    database = environment.get("DATABASE_URL") or f"sqlite:///{folder / 'accounts.db'}"
+    if "DATABASE_URL" not in environment:
+        command.upgrade(alembic_config(database), "head")
+    address = host.address if host else "127.0.0.1"
     port, access_log, started_log = free_port(), folder / "access.log", folder / "started.log"
     config = folder / "gunicorn.test.conf.py"
     config.write_text(
@@ -96,36 +105,34 @@ def gunicorn_server(
         "JWT_SECRET_KEY": "j" * 32,
         "DATABASE_URL": database,
         "ARGON2_PROFILE": "cheapest",
-        "HOST": "127.0.0.1",
+        "HOST": address,
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
         "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
         **environment,
     }
     with (folder / "server.log").open("wb") as output:  # the child keeps its own copy
+        argv = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(config),
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(p)s %(s)s %(U)s",
+            "main:create_app()",
+        ]
         process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "-c",
-                str(config),
-                "--access-logfile",
-                str(access_log),
-                "--access-logformat",
-                "%(p)s %(s)s %(U)s",
-                "main:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stderr=output,
+            host.command(argv) if host else argv, cwd=ROOT, env=env, stderr=output
         )
-    server = Server(port, process, access_log, started_log, folder / "server.log")
+    server = Server(address, port, process, access_log, started_log, folder / "server.log")
     try:
         # Ready means every worker answers, not just the first one to boot.
         deadline = time.monotonic() + 30
         while len(server.pids_serving("/health")) < workers:
             assert time.monotonic() < deadline, "gunicorn's workers did not all start"
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                urllib.request.urlopen(f"http://{address}:{port}/health", timeout=1)
             except OSError:
                 time.sleep(0.1)
         yield server

@@ -1,5 +1,5 @@
-"""The shipped nginx (deploy/nginx.conf) in front of a server of a test's or
-a bench's: its listen address, upstream and writable paths changed, nothing else."""
+"""The shipped nginx (deploy/nginx.conf) in front of servers of a test's or
+a bench's: its listen address, upstreams and writable paths changed, nothing else."""
 
 from __future__ import annotations
 
@@ -19,14 +19,15 @@ NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 
 
 @contextmanager
-def nginx_in_front(folder: Path, upstream_port: int) -> Iterator[int]:
-    """deploy/nginx.conf as shipped, but for its listen address, upstream and
-    the paths a test run may write to."""
+def nginx_in_front(folder: Path, *upstreams: str) -> Iterator[int]:
+    """deploy/nginx.conf as shipped, but for its listen address, its upstream
+    servers (``address:port`` each) and the paths a test run may write to."""
     nginx = required_tool("nginx", "nginx")
     port = free_port()
     text = NGINX_CONF.read_text()
     text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    text = text.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};")
+    servers = "\n        ".join(f"server {upstream};" for upstream in upstreams)
+    text = text.replace("server 127.0.0.1:8000;", servers)
     # As root, nginx's workers would run as nobody, who cannot reach the test's folder.
     user = "user root;\n" if os.geteuid() == 0 else ""
     text = text.replace(
