@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import runpy
 import signal
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import serve
 from settings import ROOT
 from tests.support.api import PASSWORD, together
 from tests.support.gunicorn_server import gunicorn_server
@@ -109,6 +111,24 @@ def test_serve_refuses_a_web_concurrency_that_is_no_whole_number_in_one_line(wor
     assert result.stderr.splitlines() == [
         "accounts: refusing to start: WEB_CONCURRENCY must be a whole number above 0"
     ]
+
+
+def test_serve_takes_an_empty_web_concurrency_for_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, object] = {}
+
+    def run() -> None:
+        seen["variable"] = os.environ.get("WEB_CONCURRENCY")
+        seen["argv"] = list(sys.argv)
+
+    monkeypatch.setattr("gunicorn.app.wsgiapp.run", run)  # imported before the variable
+    monkeypatch.setenv("WEB_CONCURRENCY", "")
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.setattr(serve, "load_dotenv_file", lambda: None)
+    serve.main([])
+    assert seen["variable"] is None  # gunicorn itself would fail on int("")
+    assert seen["argv"] == ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "main:create_app()"]
 
 
 def test_metrics_add_up_every_workers_counts(tmp_path: Path) -> None:
