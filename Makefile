@@ -8,7 +8,7 @@ export HOST PORT
 
 AXE := build/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck imports unit bench bench-mail fuzz clean axe image
+.PHONY: run test lint typecheck imports unit bench bench-mail fuzz clean axe image stand-ins
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,13 +60,24 @@ NOFILE := $(shell bash -c 'ulimit -Hn')
 # A build runs a few processes; the machine's own maximum is refused.
 NPROC := 4096
 PODMAN_BUILD := podman build --runtime runc --ulimit nofile=$(NOFILE):$(NOFILE) --ulimit nproc=$(NPROC):$(NPROC)
+PODMAN_INSTALLED := command -v podman >/dev/null && command -v runc >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc)
 image:
-	command -v podman >/dev/null && command -v runc >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc)
+	$(PODMAN_INSTALLED)
 	if [ "$(IMAGE_BASE)" = local ]; then deploy/base-image.sh localhost/accounts-base:bookworm; fi
 	$(PODMAN_BUILD) -f deploy/Containerfile -t $(IMAGE) \
 		--build-arg BASE=$(if $(filter local,$(IMAGE_BASE)),localhost/accounts-base:bookworm,$(IMAGE_BASE)) \
 		$(if $(wildcard $(CA_BUNDLE)),--volume $(CA_BUNDLE):/run/ca-bundle.crt:ro --build-arg PIP_CERT=/run/ca-bundle.crt) \
 		.
+
+# Stand-ins for the postgres, redis and nginx images deploy/compose.yaml names,
+# for a machine with Debian's mirror but no registry (deploy/stand-ins/).
+STAND_INS := postgres redis nginx
+stand-ins:
+	$(PODMAN_INSTALLED)
+	deploy/base-image.sh localhost/accounts-base:bookworm
+	for target in $(STAND_INS); do \
+		$(PODMAN_BUILD) --target $$target -t localhost/accounts-$$target:stand-in deploy/stand-ins || exit 1; \
+	done
 
 # Schemathesis deeper than `make test` does: 500 examples per operation.
 fuzz: $(VENV)/.dev

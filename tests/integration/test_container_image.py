@@ -5,7 +5,6 @@ command, then gunicorn; a login through it against PostgreSQL."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -13,38 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from settings import ROOT
+from tests.support import containers
 from tests.support.api import PASSWORD, PRODUCTION_REQUIRED
+from tests.support.containers import RUN, podman
 from tests.support.http import call
 from tests.support.servers import free_port, fresh_database
-from tests.support.tools import required_tool
-
-IMAGE = "localhost/accounts:test"
-# The limits this machine grants a container (as the Makefile's).
-RUN = ["--runtime", "runc", "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"]
 
 
 @pytest.fixture(scope="module")
 def image() -> str:
-    required_tool("podman", "podman")
-    started = time.monotonic()
-    built = subprocess.run(
-        ["make", "image", "IMAGE_BASE=local", f"IMAGE={IMAGE}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    print(f"image built in {time.monotonic() - started:.1f} s")
-    return IMAGE
-
-
-def podman(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["podman", *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return containers.image()
 
 
 @pytest.fixture

@@ -70,9 +70,10 @@ def smtp_server(
     certs: Certificates | None = None,
     port: int | None = None,
     inbox: Inbox | None = None,
+    address: str = "127.0.0.1",
 ) -> Iterator[tuple[Inbox, int]]:
-    """Serve until the block ends. ``mode``: plain, starttls (with a login
-    required) or tls (implicit TLS; aiosmtpd offers no login there)."""
+    """Serve on ``address`` until the block ends. ``mode``: plain, starttls
+    (with a login required) or tls (implicit TLS; aiosmtpd offers no login there)."""
     inbox = inbox if inbox is not None else Inbox()
     port = port or free_port()
     options: dict[str, Any] = {}
@@ -87,7 +88,7 @@ def smtp_server(
     if mode == "tls":
         assert certs is not None
         options = {"ssl_context": certs.server}
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    controller = Controller(inbox, hostname=address, port=port, **options)
     controller.start()
     try:
         yield inbox, port
