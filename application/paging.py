@@ -25,8 +25,9 @@ def check_limit(limit: int) -> None:
 
 
 def opened(cursors: Cursors, cursor: str | None, listing: str) -> UUID | None:
-    """The position after which the page starts; None for the first page."""
-    return cursors.open(cursor, listing) if cursor else None
+    """The position after which the page starts; None for the first page
+    (no cursor). An empty cursor was never issued: refused like a forged one."""
+    return cursors.open(cursor, listing) if cursor is not None else None
 
 
 def cut(

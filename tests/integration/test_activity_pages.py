@@ -64,6 +64,7 @@ def test_an_admins_change_says_so_and_older_events_are_a_link_away(
     rest = lines(ada.get(ACTIVITY + older.group(1)).text)
     assert rest[-1] == "Account created from 127.0.0.1"
     assert ada.get(ACTIVITY + "?cursor=mangled").status_code == 404
+    assert ada.get(ACTIVITY + "?cursor=").status_code == 200  # the first page
 
 
 def test_activity_is_for_the_signed_in(app: Flask) -> None:

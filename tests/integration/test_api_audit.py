@@ -90,6 +90,7 @@ def test_a_cursor_is_the_callers_own(api: Api) -> None:
     body = assert_problem(api.call("GET", f"{ACTIVITY}?cursor={cursor}", bob), 422)
     assert body["errors"][0]["loc"] == ["query", "cursor"]
     assert_problem(api.call("GET", f"{ACTIVITY}?cursor=forged", ada), 422)
+    assert_problem(api.call("GET", f"{ACTIVITY}?cursor=", ada), 422)
     assert_problem(api.call("GET", f"{ACTIVITY}?limit=0", ada), 422)
     assert_problem(api.call("GET", f"{ACTIVITY}?limit=101", ada), 422)
 

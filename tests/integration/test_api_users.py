@@ -62,6 +62,7 @@ def test_list_users_past_the_last_page_is_empty(api: Api, admin: dict[str, Any])
         "per_page=5&cursor=abc",
         "page=2&limit=5",
         "cursor=forged",
+        "cursor=",
     ],
 )
 def test_list_users_bad_paging_is_422(api: Api, admin: dict[str, Any], query: str) -> None:

@@ -101,5 +101,6 @@ def test_older_posts_by_cursor_and_one_authors_posts(app: Flask, ada: Browser) -
     assert titles == [f"Post {n}" for n in reversed(range(23))]
     assert "Older posts" not in second.text
     assert ada.get("/posts", query_string={"cursor": "forged"}).status_code == 404
+    assert ada.get("/posts?cursor=").status_code == 200  # the first page
     user_id = tokens["user"]["id"]
     assert "Posts by Ada Lovelace" in ada.get(f"/users/{user_id}/posts").text

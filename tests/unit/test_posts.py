@@ -120,7 +120,7 @@ def test_a_cursor_opens_only_its_own_list(core: CoreUnderTest, ada: Caller) -> N
     assert refused.value.field == "cursor"
     for forged in ("", "x", cursor[:-2] + "AA", "é" * 10, cursor + "A"):
         with pytest.raises(InvalidCursor):
-            core.core.posts.list_posts(limit=1, cursor=forged or "=")
+            core.core.posts.list_posts(limit=1, cursor=forged)
 
 
 def test_limits_and_unknown_authors(core: CoreUnderTest, ada: Caller) -> None:

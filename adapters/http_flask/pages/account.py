@@ -72,7 +72,8 @@ def activity() -> Page:
     """The person's own security events, newest first, "Older" by cursor."""
     caller = signed_in().caller
     try:
-        page = core().audit.own_activity(caller, PER_PAGE, request.args.get("cursor"))
+        # An empty ?cursor= is the first page here; the API refuses it.
+        page = core().audit.own_activity(caller, PER_PAGE, request.args.get("cursor") or None)
     except InvalidCursor:
         abort(404)  # a mangled "Older" link leads nowhere
     return render_template(

@@ -23,7 +23,8 @@ PER_PAGE = 20
 
 def _listing(author_id: UUID | None) -> Page:
     try:
-        page = core().posts.list_posts(PER_PAGE, request.args.get("cursor"), author_id)
+        # An empty ?cursor= is the first page here; the API refuses it.
+        page = core().posts.list_posts(PER_PAGE, request.args.get("cursor") or None, author_id)
     except InvalidCursor:
         abort(404)  # a mangled "Older posts" link leads nowhere
     return render_template(
