@@ -79,9 +79,11 @@ stand-ins:
 		$(PODMAN_BUILD) --target $$target -t localhost/accounts-$$target:stand-in deploy/stand-ins || exit 1; \
 	done
 
-# Schemathesis deeper than `make test` does: 500 examples per operation.
+# The fuzzers deeper than `make test` runs them: schemathesis with 500 examples
+# per operation, and 2,000 random submissions of the pages' forms.
 fuzz: $(VENV)/.dev
 	FUZZ_EXAMPLES=500 $(BIN)/pytest tests/integration/test_schemathesis.py --no-cov -p no:cacheprovider
+	FUZZ_EXAMPLES=2000 $(BIN)/pytest tests/integration/test_pages_fuzz.py --no-cov -p no:cacheprovider
 
 # Load tests on loopback, bounded in time; installs wrk (Debian) when it is missing.
 bench: $(VENV)/.run
