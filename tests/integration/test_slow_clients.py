@@ -8,6 +8,7 @@ clients leave ``/health`` answering.
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.error
 import urllib.request
@@ -56,3 +57,21 @@ def test_nginx_refuses_a_body_over_the_limit_as_problem_details(tmp_path: Path) 
     assert refused.value.code == 413
     assert refused.value.headers["Content-Type"] == "application/problem+json"
     assert b'"status": 413' in refused.value.read()
+
+
+def test_nginx_answers_for_a_service_that_is_down_with_503_problem_details(
+    tmp_path: Path,
+) -> None:
+    with (
+        gunicorn_server(tmp_path, {}, workers=1) as server,
+        nginx_in_front(tmp_path, f"127.0.0.1:{server.port}") as port,
+    ):
+        server.process.terminate()  # the master takes its workers with it
+        server.process.wait(timeout=30)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/auth/me", timeout=5)
+    assert refused.value.code == 503
+    assert refused.value.headers["Content-Type"] == "application/problem+json"
+    assert refused.value.headers["Retry-After"] == "5"
+    body = json.loads(refused.value.read())
+    assert (body["status"], body["title"]) == (503, "Service Unavailable")
