@@ -24,7 +24,7 @@ from adapters.http_flask.request_id import HEADER
 DETAILS = {
     400: "The request is not valid HTTP.",
     414: "The request line is longer than this server accepts.",
-    431: "The request's header fields are larger than this server accepts.",
+    431: "The request header fields are larger than this server accepts.",
     500: "The server could not complete the request.",
 }
 

@@ -75,3 +75,20 @@ def test_nginx_answers_for_a_service_that_is_down_with_503_problem_details(
     assert refused.value.headers["Retry-After"] == "5"
     body = json.loads(refused.value.read())
     assert (body["status"], body["title"]) == (503, "Service Unavailable")
+
+
+def test_nginx_refuses_header_fields_over_its_buffers_as_431_problem_details(
+    tmp_path: Path,
+) -> None:
+    with (
+        gunicorn_server(tmp_path, {}, workers=1) as server,
+        nginx_in_front(tmp_path, f"127.0.0.1:{server.port}") as port,
+    ):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/auth/me", headers={"X-Big": "a" * 10_000}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 431
+    assert refused.value.headers["Content-Type"] == "application/problem+json"
+    assert json.loads(refused.value.read())["status"] == 431
