@@ -12,12 +12,14 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from settings import Settings
-from tests.support.gunicorn_server import gunicorn_server
+from tests.support.gunicorn_server import Server, gunicorn_server
 from tests.support.nginx import NGINX_CONF, nginx_in_front
 from tests.support.slow_clients import assert_unharmed, health_beside_slow_clients
 
@@ -42,53 +44,56 @@ def test_200_slow_clients_leave_health_answering_behind_nginx(tmp_path: Path) ->
         assert_unharmed(health_beside_slow_clients(port))
 
 
-def test_nginx_refuses_a_body_over_the_limit_as_problem_details(tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Proxied:
+    server: Server  # one gunicorn worker
+    port: int  # nginx's, in front of it
+
+    def refusal(self, request: urllib.request.Request | str) -> urllib.error.HTTPError:
+        """What nginx answers ``request`` with, an error status expected."""
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.headers["Content-Type"] == "application/problem+json"
+        return refused.value
+
+
+@pytest.fixture
+def proxied(tmp_path: Path) -> Iterator[Proxied]:
     with (
         gunicorn_server(tmp_path, {}, workers=1) as server,
         nginx_in_front(tmp_path, f"127.0.0.1:{server.port}") as port,
     ):
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/auth/login",
+        yield Proxied(server, port)
+
+
+def test_nginx_refuses_a_body_over_the_limit_as_problem_details(proxied: Proxied) -> None:
+    refused = proxied.refusal(
+        urllib.request.Request(
+            f"http://127.0.0.1:{proxied.port}/api/v1/auth/login",
             data=b"x" * (64 * 1024 + 1),
             headers={"Content-Type": "application/json"},
         )
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=5)
-    assert refused.value.code == 413
-    assert refused.value.headers["Content-Type"] == "application/problem+json"
-    assert b'"status": 413' in refused.value.read()
+    )
+    assert (refused.code, json.loads(refused.read())["status"]) == (413, 413)
 
 
 def test_nginx_answers_for_a_service_that_is_down_with_503_problem_details(
-    tmp_path: Path,
+    proxied: Proxied,
 ) -> None:
-    with (
-        gunicorn_server(tmp_path, {}, workers=1) as server,
-        nginx_in_front(tmp_path, f"127.0.0.1:{server.port}") as port,
-    ):
-        server.process.terminate()  # the master takes its workers with it
-        server.process.wait(timeout=30)
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/auth/me", timeout=5)
-    assert refused.value.code == 503
-    assert refused.value.headers["Content-Type"] == "application/problem+json"
-    assert refused.value.headers["Retry-After"] == "5"
-    body = json.loads(refused.value.read())
+    proxied.server.process.terminate()  # the master takes its workers with it
+    proxied.server.process.wait(timeout=30)
+    refused = proxied.refusal(f"http://127.0.0.1:{proxied.port}/api/v1/auth/me")
+    assert (refused.code, refused.headers["Retry-After"]) == (503, "5")
+    body = json.loads(refused.read())
     assert (body["status"], body["title"]) == (503, "Service Unavailable")
 
 
 def test_nginx_refuses_header_fields_over_its_buffers_as_431_problem_details(
-    tmp_path: Path,
+    proxied: Proxied,
 ) -> None:
-    with (
-        gunicorn_server(tmp_path, {}, workers=1) as server,
-        nginx_in_front(tmp_path, f"127.0.0.1:{server.port}") as port,
-    ):
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/auth/me", headers={"X-Big": "a" * 10_000}
+    refused = proxied.refusal(
+        urllib.request.Request(
+            f"http://127.0.0.1:{proxied.port}/api/v1/auth/me", headers={"X-Big": "a" * 10_000}
         )
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=5)
-    assert refused.value.code == 431
-    assert refused.value.headers["Content-Type"] == "application/problem+json"
-    assert json.loads(refused.value.read())["status"] == 431
+    )
+    assert (refused.code, json.loads(refused.read())["status"]) == (431, 431)
