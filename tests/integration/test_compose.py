@@ -22,7 +22,7 @@ import pytest
 from settings import ROOT
 from tests.support import containers
 from tests.support.api import PASSWORD, PRODUCTION_REQUIRED
-from tests.support.http import call
+from tests.support.http import call, wait_until_ready
 from tests.support.servers import free_port
 from tests.support.slow_clients import assert_unharmed, health_beside_slow_clients
 from tests.support.smtp import Inbox, smtp_server
@@ -72,7 +72,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         started = time.monotonic()
         up = _compose(environment, str(ROOT / "deploy" / "compose-up.sh"), "-p", project)
         assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
-        _wait_until_ready(port)
+        wait_until_ready(f"http://127.0.0.1:{port}")
         print(f"compose deployment up in {time.monotonic() - started:.1f} s")
         # The relay reaches this machine at its network's gateway.
         gateways = "{{range .Subnets}}{{.Gateway}}{{end}}"
@@ -86,18 +86,6 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
 
 def _podman_compose(project: str) -> list[str]:
     return [str(Path(sys.executable).parent / "podman-compose"), "-f", str(COMPOSE), "-p", project]
-
-
-def _wait_until_ready(port: int) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if call(f"http://127.0.0.1:{port}/health/ready")[0] == 200:
-                return
-        except OSError:  # nginx not listening yet
-            pass
-        assert time.monotonic() < deadline, "the compose deployment never became ready"
-        time.sleep(0.5)
 
 
 def test_it_is_ready_with_its_database_and_redis(deployment: Deployment) -> None:

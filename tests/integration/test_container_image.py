@@ -5,7 +5,6 @@ command, then gunicorn; a login through it against PostgreSQL."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from tests.support import containers
 from tests.support.api import PASSWORD, PRODUCTION_REQUIRED
 from tests.support.containers import RUN, podman
-from tests.support.http import call
+from tests.support.http import call, wait_until_ready
 from tests.support.servers import free_port, fresh_database
 
 
@@ -47,13 +46,7 @@ def test_the_image_runs_read_only_as_its_own_user(image: str, environment: list[
     assert started.returncode == 0, started.stderr
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if call(f"{base}/health/ready")[0] == 200:
-                    break
-            except OSError:  # not listening yet
-                time.sleep(0.5)
+        wait_until_ready(base, 60)
         credentials = {"email": "ada@example.com", "password": PASSWORD}
         registered, _ = call(f"{base}/api/v1/auth/register", credentials | {"name": "Ada"})
         assert registered == 201

@@ -195,7 +195,7 @@ def test_a_host_crashing_mid_load_fails_nothing_beyond_its_requests_in_flight(
     answers: list[Answer] = []
     stop = threading.Event()
 
-    def client(number: int) -> None:
+    def client() -> None:
         count = 0
         while not stop.is_set():
             count += 1
@@ -209,7 +209,7 @@ def test_a_host_crashing_mid_load_fails_nothing_beyond_its_requests_in_flight(
                 status = 0
             answers.append(Answer(began, status))
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.monotonic()
     for thread in threads:
         thread.start()

@@ -4,6 +4,7 @@ rather than to Flask's test client."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -28,3 +29,17 @@ def call(
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
+
+
+def wait_until_ready(base: str, seconds: float = 90) -> None:
+    """Until ``base``/health/ready answers 200: the server is up and its
+    database (and Redis) answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if call(f"{base}/health/ready")[0] == 200:
+                return
+        except OSError:  # not listening yet
+            pass
+        assert time.monotonic() < deadline, f"{base} was not ready within {seconds} s"
+        time.sleep(0.5)
