@@ -42,9 +42,9 @@ class Host:
     def run(self, argv: Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
         return subprocess.Popen(self.command(argv), **popen)
 
-    def reach(self, port: int) -> int:
+    def reach(self, port: int) -> None:
         """Make the machine's loopback ``port`` reachable from this host at
-        ``gateway:port``; returns the port."""
+        ``gateway:port``."""
         self._forwarders.append(
             subprocess.Popen(
                 [
@@ -55,7 +55,6 @@ class Host:
                 stderr=subprocess.DEVNULL,
             )
         )
-        return port
 
     def crash(self) -> None:
         """Every process on the host killed, as a power cut would: nothing
