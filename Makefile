@@ -60,6 +60,10 @@ NOFILE := $(shell bash -c 'ulimit -Hn')
 # A build runs a few processes; the machine's own maximum is refused.
 NPROC := 4096
 PODMAN_BUILD := podman build --runtime runc --ulimit nofile=$(NOFILE):$(NOFILE) --ulimit nproc=$(NPROC):$(NPROC)
+# The untagged images earlier builds of this project left behind (each build
+# of changed code leaves one); nobody else's are touched.
+PRUNE_OLD_BUILDS := for title in accounts accounts-postgres-stand-in accounts-redis-stand-in accounts-nginx-stand-in; do \
+		podman image prune --force --filter label=org.opencontainers.image.title=$$title >/dev/null; done
 PODMAN_INSTALLED := command -v podman >/dev/null && command -v runc >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc)
 image:
 	$(PODMAN_INSTALLED)
@@ -68,6 +72,7 @@ image:
 		--build-arg BASE=$(if $(filter local,$(IMAGE_BASE)),localhost/accounts-base:bookworm,$(IMAGE_BASE)) \
 		$(if $(wildcard $(CA_BUNDLE)),--volume $(CA_BUNDLE):/run/ca-bundle.crt:ro --build-arg PIP_CERT=/run/ca-bundle.crt) \
 		.
+	$(PRUNE_OLD_BUILDS)
 
 # Stand-ins for the postgres, redis and nginx images deploy/compose.yaml names,
 # for a machine with Debian's mirror but no registry (deploy/stand-ins/).
@@ -78,6 +83,7 @@ stand-ins:
 	for target in $(STAND_INS); do \
 		$(PODMAN_BUILD) --target $$target -t localhost/accounts-$$target:stand-in deploy/stand-ins || exit 1; \
 	done
+	$(PRUNE_OLD_BUILDS)
 
 # The fuzzers deeper than `make test` runs them: schemathesis with 500 examples
 # per operation, and 2,000 random submissions of the pages' forms.

@@ -60,3 +60,10 @@ def test_the_image_runs_read_only_as_its_own_user(image: str, environment: list[
         assert "Read-only file system" in written.stderr
     finally:
         podman("rm", "--force", "--time", "2", name)
+
+
+def test_the_image_is_labelled_as_this_projects(image: str) -> None:
+    """``make image`` prunes this project's old builds by this label."""
+    labels = podman("image", "inspect", image, "--format", "{{json .Labels}}")
+    assert labels.returncode == 0, labels.stderr
+    assert '"org.opencontainers.image.title":"accounts"' in labels.stdout.replace(" ", "")
