@@ -34,7 +34,7 @@ from flask.testing import FlaskClient
 
 from adapters.persistence.sqlalchemy.migrations import alembic_config
 from application.audit.store import StoreAuditEvents
-from bench.run_bench import RESULTS
+from bench.run_bench import publish
 from bench.seed_users import recreate_database
 from main import create_app
 from settings import Settings
@@ -188,9 +188,7 @@ def main() -> None:
             f"{with_store / 1e6:.3f} M stored, {without / 1e6:.3f} M with the writer a "
             f"no-op: {with_store / without - 1:+.1%}"
         )
-    print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"audit-cost-{backend}-{today}.md").write_text(table + "\n")
+    publish(table, f"audit-cost-{backend}-{today}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from uuid import UUID
 from sqlalchemy import Column, ColumnElement, Engine, create_engine, select
 
 from adapters.persistence.sqlalchemy.tables import audit_events, posts, users
-from bench.run_bench import HOST, PRODUCTION_REQUIRED, RESULTS, Run, gunicorn, login, wrk
+from bench.run_bench import HOST, PRODUCTION_REQUIRED, RESULTS, Run, gunicorn, login, publish, wrk
 from bench.seed_users import ADMIN_EMAIL, DEFAULT_URL, PASSWORD, user_email
 from domain.audit import AuditQuery
 from main import page_cursors
@@ -146,9 +146,7 @@ def report(runs: list[Run], total: int, estimated: bool) -> None:
         for r in runs
     ]
     table = "\n".join(lines)
-    print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"scale-postgres-{today}.md").write_text(table + "\n")
+    publish(table, f"scale-postgres-{today}")
     (RESULTS / f"scale-postgres-{today}.json").write_text(
         json.dumps({"date": today, "users": total, "runs": [vars(r) for r in runs]}, indent=2)
         + "\n"

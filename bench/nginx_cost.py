@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from bench.run_bench import HOST, RESULTS, gunicorn, login, wrk
+from bench.run_bench import HOST, gunicorn, login, publish, wrk
 from bench.seed_users import prepare, user_email
 from tests.support.api import PRODUCTION_REQUIRED
 from tests.support.nginx import nginx_in_front
@@ -84,9 +84,7 @@ def main() -> None:
         f"direct ÷ hello-world: {rate['direct'] / rate['hello-world']:.2f}",
     ]
     table = "\n".join(lines)
-    print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"nginx-cost-{today}.md").write_text(table + "\n")
+    publish(table, f"nginx-cost-{today}")
 
 
 if __name__ == "__main__":

@@ -94,6 +94,13 @@ PRODUCTION_REQUIRED = {
 }
 
 
+def publish(table: str, name: str) -> None:
+    """Print a result table and keep it as bench/results/<name>.md."""
+    print(table)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(table + "\n")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -432,9 +439,7 @@ def report(
         ),
     ]
     table = "\n".join(lines)
-    print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"bench-{today}.md").write_text(table + "\n")
+    publish(table, f"bench-{today}")
     (RESULTS / f"bench-{today}.json").write_text(
         json.dumps(
             {

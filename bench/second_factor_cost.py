@@ -33,7 +33,7 @@ from adapters.persistence.sqlalchemy.migrations import alembic_config
 from adapters.persistence.sqlalchemy.tables import users
 from adapters.system import SystemClock
 from application.new_devices import NewDeviceAlerts
-from bench.run_bench import RESULTS
+from bench.run_bench import publish
 from bench.seed_users import recreate_database
 from domain.totp import totp
 from main import DATABASE_ENGINE, create_app
@@ -207,9 +207,7 @@ def main() -> None:
             f"| {median / base - 1:+.1%} |"
         )
     table = "\n".join(lines)
-    print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"second-factor-cost-{backend}-{today}.md").write_text(table + "\n")
+    publish(table, f"second-factor-cost-{backend}-{today}")
 
 
 if __name__ == "__main__":
