@@ -67,7 +67,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "ARGON2_PROFILE": "owasp-minimum",
         "WEB_CONCURRENCY": "2",
     }
-    down = [*_podman_compose(project), "down", "--volumes"]
+    # podman-compose is on the PATH above, from the project's own .venv.
+    down = ["podman-compose", "-f", str(COMPOSE), "-p", project, "down", "--volumes"]
     try:
         started = time.monotonic()
         up = _compose(environment, str(ROOT / "deploy" / "compose-up.sh"), "-p", project)
@@ -82,10 +83,6 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             yield Deployment(port, inbox)
     finally:
         _compose(environment, *down)
-
-
-def _podman_compose(project: str) -> list[str]:
-    return [str(Path(sys.executable).parent / "podman-compose"), "-f", str(COMPOSE), "-p", project]
 
 
 def test_it_is_ready_with_its_database_and_redis(deployment: Deployment) -> None:
